@@ -1,0 +1,248 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError } from './config/load-config.js';
+import { startGateway } from './gateway.js';
+import { defaultDataDir, usageDbPath } from './paths.js';
+import { AppKeyError, AppKeyStore, type LimitPeriod } from './secrets/app-keys.js';
+import { openVault } from './secrets/open-vault.js';
+import { VaultError } from './secrets/key-vault.js';
+import { openDb } from './usage/usage-db.js';
+import { UsageQueries } from './usage/usage-queries.js';
+import { toUsageRow } from './usage/usage-record.js';
+import { formatCsv } from './usage/usage-csv.js';
+
+const USAGE = `Usage: switchyard <command> [options]
+
+  serve [--port N] [--data-dir DIR] [--config FILE]   run the gateway and web UI on 127.0.0.1
+  keys set <provider>        store a provider key read from stdin (never from argv)
+  keys add <provider>        add another key for the provider (load-balanced)
+  keys list                  providers that have keys (secrets are never shown)
+  keys rm <provider>         delete the provider's keys
+  app-keys create --name NAME [--limit USD --period daily|weekly|monthly|total]
+  app-keys list
+  app-keys revoke <name>
+  usage [--json|--csv] [--since ISO] [--app-key NAME] [--model ID]
+
+All commands accept --data-dir DIR (default: $SWITCHYARD_DATA_DIR or the per-user config folder).`;
+
+class UsageError extends Error {}
+
+function stderr(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) stderr('Paste the key, then press Enter and Ctrl-D:');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, config: { type: 'string' } },
+    strict: true,
+  });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got "${values.port}"`);
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const gateway = await startGateway({ dataDir, configPath: values.config, port });
+  if (gateway.vault.backend === 'unavailable') stderr(`warning: provider keys: ${gateway.vault.unavailableReason}`);
+  process.stdout.write(`Switchyard listening on ${gateway.url}\n`);
+  process.stdout.write(`OpenAI base URL: ${gateway.url}/v1   web UI: ${gateway.url}/\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    stderr(`${signal}: finishing in-flight requests…`);
+    gateway.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        stderr(`shutdown failed: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function keys(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { 'data-dir': { type: 'string' } },
+    allowPositionals: true,
+  });
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const vault = await openVault({ dataDir });
+  const provider = positionals[0];
+  switch (sub) {
+    case 'set':
+    case 'add': {
+      if (!provider) throw new UsageError(`keys ${sub} <provider>: the provider id is required`);
+      if (positionals.length > 1) throw new UsageError('keys are read from stdin, never from the command line');
+      const secret = await readStdin();
+      await (sub === 'set' ? vault.set(provider, secret) : vault.add(provider, secret));
+      stderr(`stored a key for "${provider}" in the ${vault.backend === 'file' ? 'encrypted key file' : 'OS keychain'}`);
+      return;
+    }
+    case 'list': {
+      for (const id of await vault.providers()) {
+        process.stdout.write(`${id}\t${(await vault.list(id)).length} key(s)\n`);
+      }
+      return;
+    }
+    case 'rm': {
+      if (!provider) throw new UsageError('keys rm <provider>: the provider id is required');
+      const removed = await vault.remove(provider);
+      stderr(`removed ${removed} key(s) for "${provider}"`);
+      return;
+    }
+    default:
+      throw new UsageError(`unknown keys command "${sub ?? ''}"`);
+  }
+}
+
+function parsePeriod(value: string | undefined): LimitPeriod | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'daily' || value === 'weekly' || value === 'monthly' || value === 'total') return value;
+  throw new UsageError(`--period must be daily, weekly, monthly or total, got "${value}"`);
+}
+
+function appKeys(args: string[]): void {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: {
+      'data-dir': { type: 'string' },
+      name: { type: 'string' },
+      limit: { type: 'string' },
+      period: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    allowPositionals: true,
+  });
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const db = openDb(usageDbPath(dataDir));
+  try {
+    const store = new AppKeyStore(db);
+    switch (sub) {
+      case 'create': {
+        const name = values.name;
+        if (!name) throw new UsageError('app-keys create --name NAME is required');
+        const limitText = values.limit;
+        const limitUsd = limitText === undefined ? undefined : Number(limitText);
+        if (limitUsd !== undefined && !Number.isFinite(limitUsd)) throw new UsageError(`--limit must be a number of USD, got "${limitText}"`);
+        const period = parsePeriod(values.period);
+        if (period && limitUsd === undefined) throw new UsageError('--period needs --limit');
+        const { key, appKey } = store.create({ name, limitUsd, limitPeriod: period });
+        process.stdout.write(`${key}\n`);
+        stderr(`created app key "${appKey.name}"${appKey.limitUsd !== null ? ` limited to $${appKey.limitUsd} ${appKey.limitPeriod}` : ''}; it is shown only once`);
+        return;
+      }
+      case 'list': {
+        const rows = store.list().map((k) => ({
+          name: k.name,
+          key: `sk-sy-…${k.hint}`,
+          created_at: new Date(k.createdAt).toISOString(),
+          limit: k.limitUsd,
+          period: k.limitPeriod,
+          disabled: k.disabled,
+        }));
+        if (values.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        else for (const r of rows) process.stdout.write(`${r.name}\t${r.key}\t${r.created_at}\t${r.limit === null ? 'no limit' : `$${r.limit} ${r.period}`}\n`);
+        return;
+      }
+      case 'revoke': {
+        const name = positionals[0];
+        if (!name) throw new UsageError('app-keys revoke <name>: the name is required');
+        if (!store.revoke(name)) throw new UsageError(`no active app key named "${name}"`);
+        stderr(`revoked app key "${name}"`);
+        return;
+      }
+      default:
+        throw new UsageError(`unknown app-keys command "${sub ?? ''}"`);
+    }
+  } finally {
+    db.close();
+  }
+}
+
+function usage(args: string[]): void {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'data-dir': { type: 'string' },
+      json: { type: 'boolean' },
+      csv: { type: 'boolean' },
+      since: { type: 'string' },
+      'app-key': { type: 'string' },
+      model: { type: 'string' },
+    },
+  });
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  let sinceMs: number | undefined;
+  if (values.since !== undefined) {
+    sinceMs = Date.parse(values.since);
+    if (Number.isNaN(sinceMs)) throw new UsageError(`--since must be an ISO date or time, got "${values.since}"`);
+  }
+  const db = openDb(usageDbPath(dataDir));
+  try {
+    const rows = new UsageQueries(db)
+      .list({ sinceMs, appKey: values['app-key'], model: values.model })
+      .map(toUsageRow);
+    if (values.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+    else if (values.csv) process.stdout.write(formatCsv(rows));
+    else {
+      for (const r of rows) {
+        const cost = r.cost === null ? 'unknown' : `$${r.cost.toFixed(6)}`;
+        process.stdout.write(`${r.created_at}  ${r.status}  ${r.app_key ?? '-'}  ${r.model}  ${r.provider ?? '-'}  ${r.prompt_tokens}/${r.completion_tokens} tok  ${cost}  ${Math.round(r.latency_ms)} ms\n`);
+      }
+    }
+  } finally {
+    db.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve(rest);
+    case 'keys':
+      return keys(rest);
+    case 'app-keys':
+      return appKeys(rest);
+    case 'usage':
+      return usage(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+function fail(err: unknown): never {
+  if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    stderr(`switchyard: ${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (err instanceof ConfigError || err instanceof AppKeyError || err instanceof VaultError) {
+    stderr(`switchyard: ${err.message}`);
+    process.exit(1);
+  }
+  stderr(`switchyard: ${(err as Error).message ?? String(err)}`);
+  process.exit(1);
+}
+
+const argv = process.argv.slice(2);
+main(argv).then(() => {
+  // A hung keychain call can keep the event loop alive; one-shot commands end here.
+  if (argv[0] !== 'serve') process.exit(process.exitCode ?? 0);
+}, fail);

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from './config/load-config.js';
+import type { SwitchyardConfig } from './config/config-schema.js';
+import type { GatewayContext } from './gateway-context.js';
+import { DEFAULT_MAX_BODY_BYTES } from './http/body.js';
+import { createGatewayServer } from './http/server.js';
+import { findRendererDir } from './http/static-files.js';
+import { serverInfoPath, usageDbPath } from './paths.js';
+import { openAiCompatibleAdapter } from './providers/openai-compatible/openai-adapter.js';
+import { createUpstreamAgent, DEFAULT_TIMEOUTS } from './providers/upstream-http.js';
+import { ModelCatalog } from './router/catalog.js';
+import { startModelDiscovery } from './router/model-discovery.js';
+import { AppKeyStore } from './secrets/app-keys.js';
+import { cachedVault } from './secrets/cached-vault.js';
+import type { KeyVault } from './secrets/key-vault.js';
+import { openVault } from './secrets/open-vault.js';
+import { ProviderKeys } from './secrets/provider-keys.js';
+import { startCheckpointer } from './usage/checkpointer.js';
+import { openDb } from './usage/usage-db.js';
+import { UsageQueries } from './usage/usage-queries.js';
+import { UsageWriter } from './usage/usage-writer.js';
+import { VERSION } from './version.js';
+
+export interface GatewayOptions {
+  dataDir: string;
+  configPath?: string;
+  /** Already parsed config (tests, Electron); otherwise read from configPath or <dataDir>/config.json. */
+  config?: SwitchyardConfig;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Provider-key store; opened from the data dir when absent. */
+  vault?: KeyVault;
+  env?: Readonly<Record<string, string | undefined>>;
+  rendererDir?: string;
+  /** How long shutdown waits for in-flight requests before aborting them. */
+  shutdownGraceMs?: number;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  sessionToken: string;
+  dataDir: string;
+  vault: KeyVault;
+  close(): Promise<void>;
+}
+
+export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
+  const { dataDir } = opts;
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const config = opts.config ?? loadConfig({ dataDir, configPath: opts.configPath }).config;
+  const env = opts.env ?? process.env;
+  const vault = opts.vault ?? (await openVault({ dataDir, env }));
+
+  const dbPath = usageDbPath(dataDir);
+  const db = openDb(dbPath);
+  db.pragma('wal_autocheckpoint = 0');
+  const checkpointer = startCheckpointer(dbPath);
+  const writer = new UsageWriter(db);
+  const timeouts = config.server.upstreamTimeoutMs
+    ? { ...DEFAULT_TIMEOUTS, headersMs: config.server.upstreamTimeoutMs, idleMs: config.server.upstreamTimeoutMs }
+    : DEFAULT_TIMEOUTS;
+  const agent = createUpstreamAgent(timeouts);
+  const catalog = new ModelCatalog(config);
+  const providerKeys = new ProviderKeys(cachedVault(vault), env);
+  const ctx: GatewayContext = {
+    catalog,
+    adapters: { 'openai-compatible': openAiCompatibleAdapter },
+    providerKeys,
+    appKeys: new AppKeyStore(db),
+    writer,
+    queries: new UsageQueries(db),
+    agent,
+    maxBodyBytes: config.server.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    dataDir,
+    version: VERSION,
+  };
+
+  const sessionToken = randomBytes(32).toString('base64url');
+  const shutdown = new AbortController();
+  const { server, setPort, idle } = createGatewayServer(ctx, {
+    sessionToken,
+    rendererDir: opts.rendererDir ?? findRendererDir(),
+    shutdownSignal: shutdown.signal,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  setPort(port);
+  const url = `http://127.0.0.1:${port}`;
+  const discovery = startModelDiscovery({ catalog, adapters: ctx.adapters, keys: providerKeys, agent });
+  const infoPath = serverInfoPath(dataDir);
+  writeFileSync(infoPath, JSON.stringify({ url, port, pid: process.pid }), { mode: 0o600 });
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      discovery.stop();
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = setTimeout(() => {
+        shutdown.abort();
+        server.closeAllConnections();
+      }, opts.shutdownGraceMs ?? 10_000);
+      await drained;
+      await idle();
+      clearTimeout(grace);
+      writer.close();
+      await checkpointer.stop();
+      db.close();
+      await agent.close().catch(() => undefined);
+      rmSync(infoPath, { force: true });
+    })();
+    return closing;
+  };
+  return { url, port, sessionToken, dataDir, vault, close };
+}

@@ -1,0 +1,38 @@
+import type { IncomingMessage } from 'node:http';
+import { GatewayError } from '../../../shared/errors.js';
+
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+function tooLarge(limit: number): GatewayError {
+  // The rest of the body is never read, so the connection cannot be reused.
+  return new GatewayError(413, 'body_too_large', `Request body exceeds ${limit} bytes`, { limit_bytes: limit }, {
+    connection: 'close',
+  });
+}
+
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge(limit);
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+}
+
+export async function readJsonObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  const raw = await readBody(req, limit);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw new GatewayError(400, 'invalid_json', `Request body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new GatewayError(400, 'invalid_request', 'Request body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}

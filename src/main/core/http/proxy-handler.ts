@@ -1,0 +1,106 @@
+import type { ServerResponse } from 'node:http';
+import { GatewayError, toGatewayError } from '../../../shared/errors.js';
+import type { GatewayContext } from '../gateway-context.js';
+import type { JsonObject, Operation } from '../providers/provider-adapter.js';
+import { candidatesFor, dispatch, type Dispatched } from '../router/dispatch.js';
+import type { AppKey } from '../secrets/app-keys.js';
+import { RequestLog } from '../usage/request-log.js';
+import { sendError, sendJson } from './respond.js';
+import { relayStream } from './stream-relay.js';
+
+/** What a client-facing handler owns for one request: its log row and its cancellation. */
+export interface ProxyScope {
+  log: RequestLog;
+  /** Aborted when the client goes away or shutdown stops waiting. */
+  signal: AbortSignal;
+}
+
+/**
+ * Runs `work` with a request log and an abort signal tied to the client connection and to
+ * shutdown; whatever happens, exactly one usage row is written. `work` returns the status to log.
+ */
+export async function withProxyScope(
+  ctx: GatewayContext,
+  res: ServerResponse,
+  appKey: AppKey,
+  model: string,
+  shutdownSignal: AbortSignal,
+  work: (scope: ProxyScope) => Promise<{ status: number; errorCode: string | null }>,
+  sendFailure: (err: GatewayError) => void = (err) => sendError(res, err),
+): Promise<void> {
+  const log = new RequestLog(ctx.writer, appKey.id, appKey.name, model);
+  const abort = new AbortController();
+  const onClientGone = () => {
+    if (!res.writableFinished) abort.abort();
+  };
+  const onShutdown = () => abort.abort();
+  res.on('close', onClientGone);
+  shutdownSignal.addEventListener('abort', onShutdown, { once: true });
+  try {
+    const result = await work({ log, signal: abort.signal });
+    log.finish(result.status, result.errorCode);
+  } catch (err) {
+    const error = abort.signal.aborted
+      ? new GatewayError(499, shutdownSignal.aborted ? 'shutdown' : 'cancelled', 'Request cancelled')
+      : toGatewayError(err);
+    if (!res.headersSent && (!abort.signal.aborted || shutdownSignal.aborted)) sendFailure(error);
+    else if (!res.writableEnded) res.destroy();
+    log.finish(error.status, error.reason);
+  } finally {
+    res.off('close', onClientGone);
+    shutdownSignal.removeEventListener('abort', onShutdown);
+  }
+}
+
+export function requireModel(body: JsonObject): string {
+  const model = body.model;
+  if (typeof model !== 'string' || model.length === 0) {
+    throw new GatewayError(400, 'invalid_request', '"model" is required: a model id such as "openai/gpt-4o-mini"');
+  }
+  return model;
+}
+
+/** POST chat/completions, completions, embeddings in the OpenAI wire format. */
+export async function proxyOperation(
+  ctx: GatewayContext,
+  res: ServerResponse,
+  appKey: AppKey,
+  op: Operation,
+  body: JsonObject,
+  shutdownSignal: AbortSignal,
+): Promise<void> {
+  const model = typeof body.model === 'string' ? body.model : '';
+  await withProxyScope(ctx, res, appKey, model, shutdownSignal, async ({ log, signal }) => {
+    requireModel(body);
+    const stream = op !== 'embeddings' && body.stream === true;
+    log.streamed = stream;
+    const candidates = candidatesFor(ctx, body, model);
+    if (candidates.length === 0) {
+      throw new GatewayError(404, 'model_not_found', `Model "${model}" is not served by any configured provider`, { model });
+    }
+    const dispatched = await dispatch(ctx, candidates, { op, body, stream, log, signal });
+    if (dispatched.kind === 'stream') {
+      return relayStream({
+        res, upstreamBody: dispatched.body, mapper: dispatched.mapper, log,
+        providerId: dispatched.endpoint.provider.id, signal, costOf: dispatched.costOf,
+      });
+    }
+    sendOpenAiJson(res, dispatched, log);
+    return { status: 200, errorCode: null };
+  });
+}
+
+function sendOpenAiJson(res: ServerResponse, dispatched: Extract<Dispatched, { kind: 'json' }>, log: RequestLog): void {
+  const { mapped, endpoint } = dispatched;
+  const out = mapped.body;
+  out.id = log.id;
+  log.usage = mapped.usage;
+  log.finishReason = mapped.finishReason;
+  if (mapped.usage) {
+    log.cost = dispatched.costOf(mapped.usage);
+    if (typeof out.usage === 'object' && out.usage !== null) (out.usage as JsonObject).cost = log.cost;
+  }
+  if (!('provider' in out)) out.provider = endpoint.provider.id;
+  log.markFirstByte();
+  sendJson(res, 200, out, { 'x-generation-id': log.id });
+}

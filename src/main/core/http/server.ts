@@ -1,0 +1,123 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { GatewayError } from '../../../shared/errors.js';
+import type { GatewayContext } from '../gateway-context.js';
+import { authenticate, checkSessionToken } from './auth.js';
+import { readJsonObject } from './body.js';
+import { controlApi } from './control-api.js';
+import { getGeneration } from './generation-handler.js';
+import { checkHost, checkJsonContentType, checkOrigin, loopbackOrigins } from './guards.js';
+import { getModel, listModels } from './models-handler.js';
+import { proxyOperation } from './proxy-handler.js';
+import { sendError, sendJson } from './respond.js';
+import { serveStatic } from './static-files.js';
+import type { Operation } from '../providers/provider-adapter.js';
+
+export interface HttpOptions {
+  sessionToken: string;
+  rendererDir: string | undefined;
+  /** Aborts in-flight upstream requests when shutdown stops waiting for them. */
+  shutdownSignal: AbortSignal;
+  /** Extra POST routes under /v1 (e.g. /messages), added by later layers. */
+  extraRoutes?: Map<string, ApiRoute>;
+}
+
+export type ApiRoute = (req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>) => Promise<void>;
+
+const POST_OPERATIONS: Record<string, Operation> = {
+  '/chat/completions': 'chat',
+  '/completions': 'completions',
+  '/embeddings': 'embeddings',
+};
+
+/** `/v1/x` and `/api/v1/x` (OpenRouter's base URL) both map to `/x`. */
+function apiPath(path: string): string | undefined {
+  if (path.startsWith('/v1/')) return path.slice(3);
+  if (path.startsWith('/api/v1/')) return path.slice(7);
+  return undefined;
+}
+
+export interface GatewayServer {
+  server: Server;
+  setPort(port: number): void;
+  /** Resolves when no request handler is running (their usage rows are recorded by then). */
+  idle(): Promise<void>;
+}
+
+export function createGatewayServer(ctx: GatewayContext, opts: HttpOptions): GatewayServer {
+  let port = 0;
+  let inFlight = 0;
+  let onIdle: (() => void) | undefined;
+  let origins = loopbackOrigins(0);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    checkHost(req, port);
+    checkOrigin(req, origins);
+    const method = req.method ?? 'GET';
+    const rawUrl = req.url ?? '/';
+    const query = rawUrl.indexOf('?');
+    const path = query < 0 ? rawUrl : rawUrl.slice(0, query);
+    const selfUrl = `http://127.0.0.1:${port}`;
+
+    if (method === 'OPTIONS') {
+      // Same-origin pages never preflight; a cross-origin preflight was refused by checkOrigin.
+      res.writeHead(204).end();
+      return;
+    }
+    const route = apiPath(path);
+    if (route !== undefined) {
+      if (method === 'POST') checkJsonContentType(req);
+      const appKey = authenticate(req, ctx.appKeys, { allowXApiKey: route.startsWith('/messages') });
+      if (method === 'POST') {
+        const op = POST_OPERATIONS[route];
+        const extra = opts.extraRoutes?.get(route);
+        if (!op && !extra) throw notFound(method, path);
+        const body = await readJsonObject(req, ctx.maxBodyBytes);
+        if (op) return proxyOperation(ctx, res, appKey, op, body, opts.shutdownSignal);
+        if (extra) return extra(req, res, body);
+      }
+      if (method === 'GET') {
+        if (route === '/models') return sendJson(res, 200, listModels(ctx));
+        if (route.startsWith('/models/')) return sendJson(res, 200, getModel(ctx, decodeURIComponent(route.slice(8))));
+        if (route === '/generation') {
+          const id = new URLSearchParams(query < 0 ? '' : rawUrl.slice(query + 1)).get('id');
+          return sendJson(res, 200, getGeneration(ctx, appKey, id));
+        }
+      }
+      throw notFound(method, path);
+    }
+    if (path.startsWith('/_app/api/')) {
+      checkSessionToken(req, opts.sessionToken);
+      if (method === 'POST') checkJsonContentType(req);
+      return sendJson(res, 200, await controlApi(ctx, method, path, selfUrl), { 'cache-control': 'no-store' });
+    }
+    if (method === 'GET' || method === 'HEAD') return serveStatic(res, opts.rendererDir, path, opts.sessionToken);
+    throw notFound(method, path);
+  }
+
+  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 300_000 }, (req, res) => {
+    inFlight += 1;
+    handle(req, res)
+      .catch((err: unknown) => sendError(res, err))
+      .finally(() => {
+        inFlight -= 1;
+        if (inFlight === 0) onIdle?.();
+      });
+  });
+  return {
+    server,
+    idle: () =>
+      inFlight === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            onIdle = resolve;
+          }),
+    setPort(p: number) {
+      port = p;
+      origins = loopbackOrigins(p);
+    },
+  };
+}
+
+function notFound(method: string, path: string): GatewayError {
+  return new GatewayError(404, 'not_found', `No route for ${method} ${path}`);
+}

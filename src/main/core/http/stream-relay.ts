@@ -1,0 +1,146 @@
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { GatewayError, errorBody } from '../../../shared/errors.js';
+import { SSE_DONE, SSE_HEADERS, SseParser, sseData } from '../protocol/sse.js';
+import { parseOpenAiUsage, type TokenUsage } from '../protocol/token-usage.js';
+import type { StreamMapper } from '../providers/provider-adapter.js';
+import { upstreamFailure } from '../providers/upstream-http.js';
+import type { RequestLog } from '../usage/request-log.js';
+
+const ID_PREFIX = '{"id":"';
+
+/**
+ * Rewrites OpenAI chunk JSON on its way to the client: the id becomes the generation id and
+ * the usage chunk gains `cost`. Chunks without usage take a string fast path (no JSON parse),
+ * since the hot path sees every token.
+ */
+export class ChunkTap {
+  usage: TokenUsage | undefined;
+  finishReason: string | null = null;
+
+  constructor(
+    private readonly generationId: string,
+    private readonly costOf: (usage: TokenUsage) => number | null,
+  ) {}
+
+  rewrite(data: string): string {
+    const reason = finishReasonOf(data);
+    if (reason) this.finishReason = reason;
+    if (data.startsWith(ID_PREFIX) && !hasUsageObject(data)) {
+      const end = data.indexOf('"', ID_PREFIX.length);
+      if (end > 0) return ID_PREFIX + this.generationId + data.slice(end);
+    }
+    return this.rewriteParsed(data);
+  }
+
+  private rewriteParsed(data: string): string {
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      return data;
+    }
+    if (typeof chunk !== 'object' || chunk === null || Array.isArray(chunk)) return data;
+    const obj = chunk as Record<string, unknown>;
+    if ('id' in obj) obj.id = this.generationId;
+    const usage = parseOpenAiUsage(obj.usage);
+    if (usage && typeof obj.usage === 'object' && obj.usage !== null) {
+      this.usage = usage;
+      (obj.usage as Record<string, unknown>).cost = this.costOf(usage);
+    }
+    return JSON.stringify(obj);
+  }
+}
+
+function hasUsageObject(data: string): boolean {
+  return data.includes('"usage":{') || data.includes('"usage": {');
+}
+
+function finishReasonOf(data: string): string | null {
+  const key = '"finish_reason":"';
+  const at = data.indexOf(key);
+  if (at < 0) return null;
+  const end = data.indexOf('"', at + key.length);
+  return end > 0 ? data.slice(at + key.length, end) : null;
+}
+
+function streamCut(providerId: string): GatewayError {
+  return new GatewayError(502, 'upstream_stream_cut', `Provider "${providerId}" ended the stream unexpectedly`, {
+    provider: providerId,
+  });
+}
+
+/** OpenRouter's mid-stream error: a chunk with `error` and `finish_reason: "error"`. */
+export function errorChunk(generationId: string, model: string, error: GatewayError): string {
+  return JSON.stringify({
+    id: generationId,
+    object: 'chat.completion.chunk',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    error: errorBody(error.status, error.message, { reason: error.reason, ...error.metadata }).error,
+    choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }],
+  });
+}
+
+export interface RelayInput {
+  res: ServerResponse;
+  upstreamBody: AsyncIterable<Uint8Array>;
+  mapper: StreamMapper;
+  log: RequestLog;
+  providerId: string;
+  signal: AbortSignal;
+  costOf: (usage: TokenUsage) => number | null;
+}
+
+/**
+ * Streams upstream SSE to the client as OpenAI chunks. Ends exactly once: `[DONE]`, or an
+ * error chunk then `[DONE]` when the upstream stream breaks. Returns the status to log.
+ */
+export async function relayStream(input: RelayInput): Promise<{ status: number; errorCode: string | null }> {
+  const { res, mapper, log } = input;
+  const tap = new ChunkTap(log.id, input.costOf);
+  let pending: string[] = [];
+  const emit = (data: string) => {
+    if (data === '[DONE]') return;
+    pending.push(sseData(tap.rewrite(data)));
+  };
+  const parser = new SseParser((event) => {
+    for (const data of mapper.onEvent(event)) emit(data);
+  });
+  res.writeHead(200, { ...SSE_HEADERS, 'x-generation-id': log.id });
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const text = pending.length === 1 ? (pending[0] as string) : pending.join('');
+    pending = [];
+    log.markFirstByte();
+    if (!res.write(text)) await once(res, 'drain', { signal: input.signal });
+  };
+
+  let failure: GatewayError | undefined;
+  try {
+    for await (const chunk of input.upstreamBody) {
+      parser.push(chunk);
+      await flush();
+    }
+    const { truncated } = parser.end();
+    for (const data of mapper.onEnd()) emit(data);
+    await flush();
+    if (truncated) failure = streamCut(input.providerId);
+  } catch (err) {
+    const mapped = upstreamFailure(err, input.providerId, input.signal);
+    failure = mapped.reason === 'upstream_unreachable' ? streamCut(input.providerId) : mapped;
+  } finally {
+    log.usage = tap.usage;
+    log.finishReason = tap.finishReason;
+    if (tap.usage) log.cost = input.costOf(tap.usage);
+  }
+
+  if (failure?.status === 499) return { status: 499, errorCode: failure.reason };
+  if (failure) {
+    log.finishReason = 'error';
+    if (!res.destroyed) res.end(sseData(errorChunk(log.id, log.model, failure)) + SSE_DONE);
+    return { status: failure.status, errorCode: failure.reason };
+  }
+  res.end(SSE_DONE);
+  return { status: 200, errorCode: null };
+}

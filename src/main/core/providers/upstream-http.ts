@@ -1,0 +1,58 @@
+import { Agent, request, type Dispatcher } from 'undici';
+import { GatewayError } from '../../../shared/errors.js';
+
+export interface UpstreamRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface UpstreamTimeouts {
+  connectMs: number;
+  /** Until response headers arrive (a slow model may think a long time before answering). */
+  headersMs: number;
+  /** Longest silence between two body chunks. */
+  idleMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: UpstreamTimeouts = { connectMs: 10_000, headersMs: 300_000, idleMs: 300_000 };
+
+/** One keep-alive pool for all upstreams. undici's `request` never follows redirects. */
+export function createUpstreamAgent(timeouts: UpstreamTimeouts): Agent {
+  return new Agent({
+    connect: { timeout: timeouts.connectMs },
+    headersTimeout: timeouts.headersMs,
+    bodyTimeout: timeouts.idleMs,
+    keepAliveTimeout: 30_000,
+    pipelining: 1,
+  });
+}
+
+export type UpstreamResponse = Dispatcher.ResponseData;
+
+export async function sendUpstream(
+  agent: Agent,
+  req: UpstreamRequest,
+  signal: AbortSignal,
+  providerId: string,
+): Promise<UpstreamResponse> {
+  try {
+    return await request(req.url, { method: req.method, headers: req.headers, body: req.body, signal, dispatcher: agent });
+  } catch (err) {
+    throw upstreamFailure(err, providerId, signal);
+  }
+}
+
+/** Maps transport failures to gateway errors; the messages never carry URLs, headers or keys. */
+export function upstreamFailure(err: unknown, providerId: string, signal?: AbortSignal): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (signal?.aborted) return new GatewayError(499, 'cancelled', 'Request cancelled by the client');
+  const code = (err as { code?: string } | undefined)?.code ?? '';
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new GatewayError(408, 'upstream_timeout', `Provider "${providerId}" timed out`, { provider: providerId });
+  }
+  return new GatewayError(502, 'upstream_unreachable', `Could not reach provider "${providerId}" (${code || 'connection failed'})`, {
+    provider: providerId,
+  });
+}

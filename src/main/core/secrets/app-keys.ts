@@ -1,0 +1,111 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../usage/usage-db.js';
+
+export const APP_KEY_PREFIX = 'sk-sy-';
+const APP_KEY_PATTERN = /^sk-sy-[A-Za-z0-9_-]{43}$/;
+
+export type LimitPeriod = 'daily' | 'weekly' | 'monthly' | 'total';
+
+export interface AppKey {
+  id: number;
+  name: string;
+  /** Last characters of the key, enough to recognise it in a list. */
+  hint: string;
+  createdAt: number;
+  revokedAt: number | null;
+  limitUsd: number | null;
+  limitPeriod: LimitPeriod | null;
+  disabled: boolean;
+}
+
+interface AppKeyDb {
+  id: number;
+  name: string;
+  key_hash: Buffer;
+  key_hint: string;
+  created_at: number;
+  revoked_at: number | null;
+  limit_usd: number | null;
+  limit_period: LimitPeriod | null;
+  disabled: number;
+}
+
+function fromDb(r: AppKeyDb): AppKey {
+  return {
+    id: r.id,
+    name: r.name,
+    hint: r.key_hint,
+    createdAt: r.created_at,
+    revokedAt: r.revoked_at,
+    limitUsd: r.limit_usd,
+    limitPeriod: r.limit_period,
+    disabled: r.disabled === 1,
+  };
+}
+
+/** App keys are 256-bit random, so a single SHA-256 is a safe verifier (no password stretching needed). */
+function hashKey(key: string): Buffer {
+  return createHash('sha256').update(key).digest();
+}
+
+export class AppKeyError extends Error {
+  override readonly name = 'AppKeyError';
+}
+
+export class AppKeyStore {
+  private readonly byHash;
+
+  constructor(private readonly db: Db) {
+    this.byHash = db.prepare('SELECT * FROM app_keys WHERE key_hash = ?');
+  }
+
+  create(opts: { name: string; limitUsd?: number; limitPeriod?: LimitPeriod }): { key: string; appKey: AppKey } {
+    const name = opts.name.trim();
+    if (!/^[\w.@:-]{1,64}$/.test(name)) {
+      throw new AppKeyError('app key names are 1-64 characters: letters, digits, "_", "-", ".", "@" or ":"');
+    }
+    if (opts.limitUsd !== undefined && !(Number.isFinite(opts.limitUsd) && opts.limitUsd >= 0)) {
+      throw new AppKeyError('--limit must be a non-negative number of USD');
+    }
+    const key = APP_KEY_PREFIX + randomBytes(32).toString('base64url');
+    const insert = this.db.prepare(`INSERT INTO app_keys (name, key_hash, key_hint, created_at, limit_usd, limit_period)
+      VALUES (?, ?, ?, ?, ?, ?)`);
+    try {
+      const info = insert.run(name, hashKey(key), key.slice(-4), Date.now(), opts.limitUsd ?? null,
+        opts.limitUsd === undefined ? null : (opts.limitPeriod ?? 'total'));
+      return { key, appKey: this.getById(Number(info.lastInsertRowid)) as AppKey };
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new AppKeyError(`an active app key named "${name}" already exists`);
+      }
+      throw err;
+    }
+  }
+
+  /** The active key matching `presented`, or undefined. */
+  verify(presented: string): AppKey | undefined {
+    if (!APP_KEY_PATTERN.test(presented)) return undefined;
+    const hash = hashKey(presented);
+    const row = this.byHash.get(hash) as AppKeyDb | undefined;
+    if (!row || !timingSafeEqual(row.key_hash, hash)) return undefined;
+    if (row.revoked_at !== null || row.disabled === 1) return undefined;
+    return fromDb(row);
+  }
+
+  getById(id: number): AppKey | undefined {
+    const row = this.db.prepare('SELECT * FROM app_keys WHERE id = ?').get(id) as AppKeyDb | undefined;
+    return row && fromDb(row);
+  }
+
+  list(opts: { includeRevoked?: boolean } = {}): AppKey[] {
+    const sql = `SELECT * FROM app_keys ${opts.includeRevoked ? '' : 'WHERE revoked_at IS NULL'} ORDER BY id`;
+    return (this.db.prepare(sql).all() as AppKeyDb[]).map(fromDb);
+  }
+
+  revoke(name: string): boolean {
+    const info = this.db
+      .prepare('UPDATE app_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL')
+      .run(Date.now(), name);
+    return info.changes > 0;
+  }
+}

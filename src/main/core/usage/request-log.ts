@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import type { TokenUsage } from '../protocol/token-usage.js';
+import type { AttemptRecord, UsageRecord } from './usage-record.js';
+import type { UsageWriter } from './usage-writer.js';
+
+/** OpenRouter-style generation id: seconds since the epoch keep ids roughly ordered; 120 random bits make them unique. */
+export function newGenerationId(): string {
+  return `gen-${Math.floor(Date.now() / 1000)}-${randomBytes(15).toString('base64url')}`;
+}
+
+/**
+ * The usage row of one request, filled in as the request goes, written exactly once by `finish`
+ * whatever path the request ends on (success, error, client abort, shutdown).
+ */
+export class RequestLog {
+  readonly id = newGenerationId();
+  readonly startedAt = performance.now();
+  readonly createdAt = Date.now();
+  provider: string | null = null;
+  upstreamModel: string | null = null;
+  usage: TokenUsage | undefined;
+  cost: number | null = null;
+  ttftMs: number | null = null;
+  finishReason: string | null = null;
+  streamed = false;
+  readonly attempts: AttemptRecord[] = [];
+  private finished = false;
+
+  constructor(
+    private readonly writer: UsageWriter,
+    readonly appKeyId: number | null,
+    readonly appKey: string | null,
+    public model: string,
+  ) {}
+
+  markFirstByte(): void {
+    this.ttftMs ??= performance.now() - this.startedAt;
+  }
+
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  finish(status: number, errorCode: string | null = null): UsageRecord | undefined {
+    if (this.finished) return undefined;
+    this.finished = true;
+    const usage = this.usage;
+    const row: UsageRecord = {
+      id: this.id,
+      createdAt: this.createdAt,
+      appKeyId: this.appKeyId,
+      appKey: this.appKey,
+      model: this.model,
+      provider: this.provider,
+      upstreamModel: this.upstreamModel,
+      status,
+      promptTokens: usage?.promptTokens ?? 0,
+      completionTokens: usage?.completionTokens ?? 0,
+      cachedTokens: usage?.cachedTokens ?? 0,
+      cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
+      reasoningTokens: usage?.reasoningTokens ?? 0,
+      cost: usage ? this.cost : status < 400 ? null : 0,
+      latencyMs: performance.now() - this.startedAt,
+      ttftMs: this.ttftMs,
+      streamed: this.streamed,
+      finishReason: this.finishReason,
+      errorCode,
+      attempts: this.attempts,
+    };
+    this.writer.record(row);
+    return row;
+  }
+}

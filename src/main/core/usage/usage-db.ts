@@ -1,0 +1,100 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type Db = Database.Database;
+
+/**
+ * Versioned migrations: each runs once, in order, inside a transaction.
+ * Times are stored as integer milliseconds since the epoch (cheap to index and compare).
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE app_keys (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    key_hash    BLOB NOT NULL UNIQUE,
+    key_hint    TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    revoked_at  INTEGER,
+    limit_usd   REAL,
+    limit_period TEXT CHECK (limit_period IN ('daily','weekly','monthly','total')),
+    disabled    INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE UNIQUE INDEX app_keys_active_name ON app_keys(name) WHERE revoked_at IS NULL;
+
+  CREATE TABLE requests (
+    seq               INTEGER PRIMARY KEY,
+    id                TEXT NOT NULL UNIQUE,
+    created_at        INTEGER NOT NULL,
+    app_key_id        INTEGER,
+    app_key           TEXT,
+    model             TEXT NOT NULL,
+    provider          TEXT,
+    upstream_model    TEXT,
+    status            INTEGER NOT NULL,
+    prompt_tokens     INTEGER NOT NULL DEFAULT 0,
+    completion_tokens INTEGER NOT NULL DEFAULT 0,
+    cached_tokens     INTEGER NOT NULL DEFAULT 0,
+    cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+    reasoning_tokens  INTEGER NOT NULL DEFAULT 0,
+    cost              REAL,
+    latency_ms        REAL NOT NULL,
+    ttft_ms           REAL,
+    streamed          INTEGER NOT NULL,
+    finish_reason     TEXT,
+    error_code        TEXT,
+    attempts          TEXT
+  );
+  CREATE INDEX requests_created_at ON requests(created_at);
+  CREATE INDEX requests_app_key_created ON requests(app_key_id, created_at);
+
+  CREATE TABLE daily_usage (
+    day               TEXT NOT NULL,
+    app_key           TEXT NOT NULL,
+    model             TEXT NOT NULL,
+    provider          TEXT NOT NULL,
+    requests          INTEGER NOT NULL,
+    errors            INTEGER NOT NULL,
+    prompt_tokens     INTEGER NOT NULL,
+    completion_tokens INTEGER NOT NULL,
+    cached_tokens     INTEGER NOT NULL,
+    cache_write_tokens INTEGER NOT NULL,
+    reasoning_tokens  INTEGER NOT NULL,
+    cost              REAL NOT NULL,
+    unpriced_requests INTEGER NOT NULL,
+    PRIMARY KEY (day, app_key, model, provider)
+  ) WITHOUT ROWID;
+  `,
+];
+
+export function openDb(path: string, opts: { readonly?: boolean } = {}): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const db = new Database(path, { readonly: opts.readonly ?? false });
+  db.pragma('busy_timeout = 5000');
+  if (opts.readonly) return db;
+  db.pragma('journal_mode = WAL');
+  // WAL + NORMAL: commits do not fsync; only checkpoints do, and those run off the event loop.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const applied = db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number };
+  const run = db.transaction((version: number, sql: string) => {
+    // Another process may have migrated between our read and this write lock.
+    const again = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(version);
+    if (again) return;
+    db.exec(sql);
+    db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, Date.now());
+  });
+  MIGRATIONS.forEach((sql, index) => {
+    const version = index + 1;
+    if (version > applied.v) run.immediate(version, sql);
+  });
+}
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

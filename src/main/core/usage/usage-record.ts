@@ -1,0 +1,62 @@
+import type { UsageRow } from '../../../shared/usage.js';
+
+/** One attempt at one endpoint, kept so a routing decision is explainable. */
+export interface AttemptRecord {
+  provider: string;
+  model: string;
+  outcome: 'ok' | 'failed' | 'skipped';
+  status?: number;
+  reason?: string;
+}
+
+/** What the gateway records per request; `created_at` in ms. */
+export interface UsageRecord {
+  id: string;
+  createdAt: number;
+  appKeyId: number | null;
+  appKey: string | null;
+  model: string;
+  provider: string | null;
+  upstreamModel: string | null;
+  status: number;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  cost: number | null;
+  latencyMs: number;
+  ttftMs: number | null;
+  streamed: boolean;
+  finishReason: string | null;
+  errorCode: string | null;
+  attempts: AttemptRecord[];
+}
+
+export function toUsageRow(r: UsageRecord): UsageRow {
+  return {
+    id: r.id,
+    created_at: new Date(r.createdAt).toISOString(),
+    app_key: r.appKey,
+    model: r.model,
+    provider: r.provider,
+    upstream_model: r.upstreamModel,
+    status: r.status,
+    prompt_tokens: r.promptTokens,
+    completion_tokens: r.completionTokens,
+    cached_tokens: r.cachedTokens,
+    cache_write_tokens: r.cacheWriteTokens,
+    reasoning_tokens: r.reasoningTokens,
+    cost: r.cost,
+    latency_ms: Math.round(r.latencyMs * 100) / 100,
+    ttft_ms: r.ttftMs === null ? null : Math.round(r.ttftMs * 100) / 100,
+    streamed: r.streamed,
+    finish_reason: r.finishReason,
+    error_code: r.errorCode,
+  };
+}
+
+/** UTC day bucket used by the rollup table. */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}

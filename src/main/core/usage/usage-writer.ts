@@ -1,0 +1,150 @@
+import type { Db } from './usage-db.js';
+import { utcDay, type UsageRecord } from './usage-record.js';
+
+export interface UsageWriterOptions {
+  /** Longest a row waits in memory before its batch is committed. */
+  flushIntervalMs?: number;
+  /** A batch this large is committed at once. */
+  maxBatch?: number;
+}
+
+/**
+ * Batches usage rows off the request path: a request only pushes to an array; a timer
+ * commits the batch in one transaction, inserting the rows and folding them into the
+ * daily rollup. Rows not yet committed stay readable through `pending`.
+ */
+export class UsageWriter {
+  private queue: UsageRecord[] = [];
+  private readonly byId = new Map<string, UsageRecord>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly flushIntervalMs: number;
+  private readonly maxBatch: number;
+  private readonly commitBatch: (rows: UsageRecord[]) => void;
+  private closed = false;
+  private readonly listeners = new Set<(rows: readonly UsageRecord[]) => void>();
+
+  constructor(private readonly db: Db, opts: UsageWriterOptions = {}) {
+    this.flushIntervalMs = opts.flushIntervalMs ?? 50;
+    this.maxBatch = opts.maxBatch ?? 500;
+    const insert = db.prepare(`INSERT INTO requests (id, created_at, app_key_id, app_key, model, provider,
+      upstream_model, status, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens,
+      cost, latency_ms, ttft_ms, streamed, finish_reason, error_code, attempts)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const rollup = db.prepare(`INSERT INTO daily_usage (day, app_key, model, provider, requests, errors,
+      prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost, unpriced_requests)
+      VALUES (@day, @appKey, @model, @provider, @requests, @errors, @prompt, @completion, @cached, @cacheWrite,
+        @reasoning, @cost, @unpriced)
+      ON CONFLICT (day, app_key, model, provider) DO UPDATE SET
+        requests = requests + excluded.requests, errors = errors + excluded.errors,
+        prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+        completion_tokens = completion_tokens + excluded.completion_tokens,
+        cached_tokens = cached_tokens + excluded.cached_tokens,
+        cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
+        reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+        cost = cost + excluded.cost, unpriced_requests = unpriced_requests + excluded.unpriced_requests`);
+    this.commitBatch = db.transaction((rows: UsageRecord[]) => {
+      const buckets = new Map<string, RollupBucket>();
+      for (const r of rows) {
+        insert.run(
+          r.id, r.createdAt, r.appKeyId, r.appKey, r.model, r.provider, r.upstreamModel, r.status,
+          r.promptTokens, r.completionTokens, r.cachedTokens, r.cacheWriteTokens, r.reasoningTokens,
+          r.cost, r.latencyMs, r.ttftMs, r.streamed ? 1 : 0, r.finishReason, r.errorCode,
+          r.attempts.length > 0 ? JSON.stringify(r.attempts) : null,
+        );
+        addToBucket(buckets, r);
+      }
+      for (const bucket of buckets.values()) rollup.run(bucket);
+    });
+  }
+
+  record(row: UsageRecord): void {
+    if (this.closed) throw new Error('usage writer is closed');
+    this.queue.push(row);
+    this.byId.set(row.id, row);
+    if (this.queue.length >= this.maxBatch) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.flushIntervalMs);
+  }
+
+  /** A row recorded but not yet committed. */
+  pending(id: string): UsageRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  pendingRows(): readonly UsageRecord[] {
+    return this.queue;
+  }
+
+  /** Called after each committed batch (spend limits settle, health stats update). */
+  onCommit(listener: (rows: readonly UsageRecord[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    try {
+      this.commitBatch(batch);
+    } catch (err) {
+      // Keep the rows (e.g. SQLITE_BUSY from a long foreign transaction) and try again later.
+      this.queue = batch.concat(this.queue);
+      if (!this.closed) this.timer ??= setTimeout(() => this.flush(), this.flushIntervalMs * 4);
+      throw err;
+    }
+    for (const row of batch) this.byId.delete(row.id);
+    for (const listener of this.listeners) listener(batch);
+  }
+
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+
+  get database(): Db {
+    return this.db;
+  }
+}
+
+interface RollupBucket {
+  day: string;
+  appKey: string;
+  model: string;
+  provider: string;
+  requests: number;
+  errors: number;
+  prompt: number;
+  completion: number;
+  cached: number;
+  cacheWrite: number;
+  reasoning: number;
+  cost: number;
+  unpriced: number;
+}
+
+function addToBucket(buckets: Map<string, RollupBucket>, r: UsageRecord): void {
+  const day = utcDay(r.createdAt);
+  const appKey = r.appKey ?? '';
+  const provider = r.provider ?? '';
+  const key = `${day}\u0000${appKey}\u0000${r.model}\u0000${provider}`;
+  let b = buckets.get(key);
+  if (!b) {
+    b = { day, appKey, model: r.model, provider, requests: 0, errors: 0, prompt: 0, completion: 0, cached: 0,
+      cacheWrite: 0, reasoning: 0, cost: 0, unpriced: 0 };
+    buckets.set(key, b);
+  }
+  b.requests += 1;
+  if (r.status >= 400 || r.errorCode) b.errors += 1;
+  b.prompt += r.promptTokens;
+  b.completion += r.completionTokens;
+  b.cached += r.cachedTokens;
+  b.cacheWrite += r.cacheWriteTokens;
+  b.reasoning += r.reasoningTokens;
+  if (r.cost === null) {
+    if (r.promptTokens + r.completionTokens > 0) b.unpriced += 1;
+  } else b.cost += r.cost;
+}

@@ -1,0 +1,30 @@
+const integer = new Intl.NumberFormat('en-US');
+const smallUsd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumSignificantDigits: 3 });
+const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2 });
+
+export function formatCount(n: number): string {
+  return integer.format(n);
+}
+
+/** Per-request costs are often fractions of a cent, so small amounts keep three significant digits. */
+export function formatUsd(cost: number): string {
+  if (cost === 0) return '$0';
+  return Math.abs(cost) < 1 ? smallUsd.format(cost) : usd.format(cost);
+}
+
+export function formatLatency(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** Time of day for today's requests, date and time for older ones. */
+export function formatTimestamp(iso: string, now: Date = new Date()): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const time = at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  if (at.toDateString() === now.toDateString()) return time;
+  return `${at.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
+}
+
+export function plural(n: number, one: string, many: string): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}

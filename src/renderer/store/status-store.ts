@@ -1,0 +1,37 @@
+import { create } from 'zustand';
+import type { AppStatus } from '../../shared/usage.js';
+import { apiClient, type ApiClient } from '../api/client.js';
+
+export interface StatusState {
+  /** Last good answer; kept while the gateway is unreachable so the page stays readable. */
+  status: AppStatus | null;
+  /** Why the latest refresh failed, or null when it succeeded. */
+  error: string | null;
+  /** Epoch ms of the latest successful refresh. */
+  updatedAt: number | null;
+  refreshing: boolean;
+  refresh(): Promise<void>;
+}
+
+export function createStatusStore(client: ApiClient) {
+  return create<StatusState>()((set, get) => ({
+    status: null,
+    error: null,
+    updatedAt: null,
+    refreshing: false,
+    async refresh() {
+      if (get().refreshing) return;
+      set({ refreshing: true });
+      try {
+        const status = await client.getStatus();
+        set({ status, error: null, updatedAt: Date.now() });
+      } catch (err) {
+        set({ error: err instanceof Error ? err.message : String(err) });
+      } finally {
+        set({ refreshing: false });
+      }
+    },
+  }));
+}
+
+export const useStatusStore = createStatusStore(apiClient);

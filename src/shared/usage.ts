@@ -1,0 +1,41 @@
+/** One request in the usage log, as `switchyard usage --json` and the control API show it (DESIGN.md §2). */
+export interface UsageRow {
+  id: string;
+  created_at: string;
+  app_key: string | null;
+  model: string;
+  provider: string | null;
+  upstream_model: string | null;
+  status: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  /** USD; null when the price is unknown. */
+  cost: number | null;
+  latency_ms: number;
+  ttft_ms: number | null;
+  streamed: boolean;
+  finish_reason: string | null;
+  error_code: string | null;
+}
+
+export type ProviderKeySource = 'keychain' | 'env' | 'none' | 'not-required';
+
+export interface ProviderStatus {
+  id: string;
+  type: string;
+  baseUrl: string;
+  keySource: ProviderKeySource;
+  models: string[];
+}
+
+/** `GET /_app/api/status` (control API, session token required). */
+export interface AppStatus {
+  url: string;
+  version: string;
+  dataDir: string;
+  providers: ProviderStatus[];
+  recent: UsageRow[];
+}
