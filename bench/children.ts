@@ -2,6 +2,9 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { READY_PREFIX } from './child-io.js';
 
@@ -107,20 +110,30 @@ export async function stopChild(child: ChildProcess, graceMs: number): Promise<n
   return code;
 }
 
-/** Runs a short-lived TypeScript CLI command to completion, bounded in time; rejects on non-zero exit. */
+/**
+ * Runs a short-lived TypeScript CLI command to completion, bounded in time; rejects on non-zero exit.
+ * Its stdout goes to a file, not a pipe: a CLI that exits right after writing to a pipe loses
+ * the tail of a large output (pipe writes are asynchronous in Node), while file writes are not.
+ */
 export async function runTs(label: string, script: string, args: string[], timeoutMs: number): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  register(child);
-  const stdout: Buffer[] = [];
-  let stderr = '';
-  child.stdout.on('data', (part: Buffer) => stdout.push(part));
-  child.stderr.on('data', (part: Buffer) => {
-    stderr = (stderr + part.toString('utf8')).slice(-outputTailChars);
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  // 'close' rather than 'exit': it waits until stdout is fully read.
-  const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
-  clearTimeout(timer);
-  if (code !== 0) throw new Error(`${label} failed (code ${code}, signal ${signal}):\n${stderr}`);
-  return Buffer.concat(stdout).toString('utf8');
+  const dir = await mkdtemp(join(tmpdir(), 'switchyard-bench-out-'));
+  removeOnCleanUp(dir);
+  const stdoutPath = join(dir, 'stdout');
+  const stdoutFile = await open(stdoutPath, 'w');
+  try {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot, stdio: ['ignore', stdoutFile.fd, 'pipe'] });
+    register(child);
+    let stderr = '';
+    child.stderr?.on('data', (part: Buffer) => {
+      stderr = (stderr + part.toString('utf8')).slice(-outputTailChars);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+    clearTimeout(timer);
+    if (code !== 0) throw new Error(`${label} failed (code ${code}, signal ${signal}):\n${stderr}`);
+    return await readFile(stdoutPath, 'utf8');
+  } finally {
+    await stdoutFile.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 }

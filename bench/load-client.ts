@@ -24,7 +24,7 @@ export class LoadClient {
     return new LoadClient(worker);
   }
 
-  run(job: LoadJob): Promise<TargetTally> {
+  run(job: LoadJob): Promise<TargetTally[]> {
     return new Promise((resolve, reject) => {
       const cleanup = (): void => {
         clearTimeout(timer);
@@ -35,7 +35,7 @@ export class LoadClient {
         cleanup();
         const message = workerMessageSchema.safeParse(raw);
         if (!message.success) reject(new Error(`load generator sent an unreadable message: ${message.error.message}`));
-        else if (message.data.type === 'result') resolve(message.data.tally);
+        else if (message.data.type === 'result') resolve(message.data.tallies);
         else if (message.data.type === 'error') reject(new Error(`load generator: ${message.data.message}`));
         else reject(new Error('load generator sent ready twice'));
       };

@@ -23,12 +23,16 @@ const closedJobSchema = z.object({
   durationMs: z.number().positive(),
 });
 
-/** Open loop: requests leave on a fixed schedule whatever the answers do, so a slow answer cannot hide. */
+/**
+ * Open loop: requests leave on a fixed schedule whatever the answers do, so a slow answer cannot
+ * hide. The targets take turns on one schedule, each at `requestsPerTargetPerSecond`: a stall of
+ * the machine then lands on all of them, and the latency one adds over another stays visible.
+ */
 const openJobSchema = z.object({
   kind: z.literal('open'),
-  target: loadTargetSchema,
+  targets: z.array(loadTargetSchema).min(1),
   mode: requestModeSchema,
-  requestsPerSecond: z.number().positive(),
+  requestsPerTargetPerSecond: z.number().positive(),
   durationMs: z.number().positive(),
 });
 
@@ -38,6 +42,7 @@ export type ClosedJob = z.infer<typeof closedJobSchema>;
 export type OpenJob = z.infer<typeof openJobSchema>;
 
 export const targetTallySchema = z.object({
+  name: z.enum(targetNames),
   /** Requests whose response arrived and was read to the end, whatever the status. */
   answered: z.number().int(),
   non2xx: z.number().int(),
@@ -53,7 +58,7 @@ export type TargetTally = z.infer<typeof targetTallySchema>;
 
 export const workerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('result'), tally: targetTallySchema }),
+  z.object({ type: z.literal('result'), tallies: z.array(targetTallySchema) }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
 export type WorkerMessage = z.infer<typeof workerMessageSchema>;

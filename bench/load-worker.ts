@@ -17,7 +17,7 @@ process.on('message', (raw: unknown) => {
   }
   const running = job.data.kind === 'closed' ? runClosed(job.data) : runOpen(job.data);
   running.then(
-    (tally) => reply({ type: 'result', tally }),
+    (tallies) => reply({ type: 'result', tallies }),
     (error: unknown) => reply({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
   );
 });

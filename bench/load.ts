@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { z } from 'zod';
-import type { ClosedJob, LoadTarget, OpenJob, RequestMode, TargetTally } from './load-protocol.js';
+import type { ClosedJob, LoadTarget, OpenJob, RequestMode, TargetName, TargetTally } from './load-protocol.js';
 
 /** How long in-flight requests may run on after a phase's deadline before they are aborted. */
 const drainGraceMs = 10_000;
@@ -113,9 +113,9 @@ class Tally {
     }
   }
 
-  summary(elapsedMs: number): TargetTally {
+  summary(name: TargetName, elapsedMs: number): TargetTally {
     const { answered, non2xx, failed, incompleteStreams, samplesMs } = this;
-    return { answered, non2xx, failed, incompleteStreams, samplesMs, elapsedMs };
+    return { name, answered, non2xx, failed, incompleteStreams, samplesMs, elapsedMs };
   }
 }
 
@@ -128,7 +128,7 @@ function drainSignal(durationMs: number): { signal: AbortSignal; dispose: () => 
   return { signal: controller.signal, dispose: () => clearTimeout(timer) };
 }
 
-export async function runClosed(job: ClosedJob): Promise<TargetTally> {
+export async function runClosed(job: ClosedJob): Promise<TargetTally[]> {
   const tally = new Tally();
   const { signal, dispose } = drainSignal(job.durationMs);
   const started = performance.now();
@@ -142,13 +142,14 @@ export async function runClosed(job: ClosedJob): Promise<TargetTally> {
   };
   await Promise.all(Array.from({ length: job.concurrency }, client));
   dispose();
-  return tally.summary(performance.now() - started);
+  return [tally.summary(job.target.name, performance.now() - started)];
 }
 
-export async function runOpen(job: OpenJob): Promise<TargetTally> {
-  const tally = new Tally();
+export async function runOpen(job: OpenJob): Promise<TargetTally[]> {
+  const { targets } = job;
+  const tallies = targets.map(() => new Tally());
   const { signal, dispose } = drainSignal(job.durationMs);
-  const intervalMs = 1000 / job.requestsPerSecond;
+  const intervalMs = 1000 / (job.requestsPerTargetPerSecond * targets.length);
   const total = Math.floor(job.durationMs / intervalMs);
   const inFlight: Promise<boolean>[] = [];
   const started = performance.now();
@@ -156,9 +157,15 @@ export async function runOpen(job: OpenJob): Promise<TargetTally> {
     const waitMs = started + i * intervalMs - performance.now();
     // A late tick sends at once rather than shifting the schedule: that is what keeps the loop open.
     if (waitMs > 0) await sleep(waitMs);
-    inFlight.push(tally.track(send(job.target, job.mode, signal), job.mode, true));
+    // The order shifts every turn so no target always follows the same one.
+    const turn = Math.floor(i / targets.length);
+    const index = (i + turn) % targets.length;
+    const target = targets[index];
+    const tally = tallies[index];
+    if (target && tally) inFlight.push(tally.track(send(target, job.mode, signal), job.mode, true));
   }
   await Promise.all(inFlight);
   dispose();
-  return tally.summary(performance.now() - started);
+  const elapsedMs = performance.now() - started;
+  return targets.map((target, index) => (tallies[index] ?? new Tally()).summary(target.name, elapsedMs));
 }

@@ -1,12 +1,13 @@
 /**
- * The measurement phases. Targets take turns in short phases, their order rotated every round,
- * so machine noise spreads over all of them alike: the targets are ratios within one run
- * (DESIGN.md §6). Each phase loads one target at a time, so targets never compete for the
- * two cores with each other, only with the mock and the load generator, as a user's would.
+ * The measurement phases, arranged so the machine's noise lands on all targets alike (the
+ * targets are ratios within one run, DESIGN.md §6). Closed loop: one target at a time, so the
+ * targets never fight each other for the two cores, in many short turns with the order rotated
+ * every round. Open loop: the light fixed-rate load of all targets shares one schedule, so a
+ * stall of the machine hits them together and drops out of the latency one adds over another.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadClient } from './load-client.js';
-import type { LoadJob, LoadTarget, RequestMode, TargetName, TargetTally } from './load-protocol.js';
+import type { LoadJob, RequestMode, TargetName, TargetTally } from './load-protocol.js';
 import { cpuMicros, PeakRssProbe } from './proc-stats.js';
 import { percentile } from './stats.js';
 import type { RunningTarget } from './targets.js';
@@ -14,8 +15,9 @@ import type { RunningTarget } from './targets.js';
 export interface MeasureOptions {
   concurrency: number;
   warmupMs: number;
+  /** Closed loop: many short turns per target, since the machine's noise comes and goes in seconds. */
+  throughputRounds: number;
   phaseMs: number;
-  rounds: number;
   latencyRate: number;
   latencyMs: number;
   ttftRate: number;
@@ -23,7 +25,7 @@ export interface MeasureOptions {
 }
 
 /** Quiet time after a phase before CPU is read, so work the phase caused (GC, batched writes) counts. */
-const settleMs = 300;
+const settleMs = 200;
 
 export interface AnswerCounts {
   answered: number;
@@ -32,10 +34,16 @@ export interface AnswerCounts {
   incompleteStreams: number;
 }
 
+/** One turn of one target, so ratios can be taken between targets measured moments apart. */
+export interface RoundFigures {
+  requestsPerSecond: number;
+  cpuMicrosPerRequest: number;
+}
+
 export interface ThroughputFigures extends AnswerCounts {
   elapsedMs: number;
   requestsPerSecond: number;
-  roundRequestsPerSecond: number[];
+  rounds: RoundFigures[];
   cpuMicros: number;
   cpuMicrosPerRequest: number;
   peakRssBytes: number;
@@ -90,9 +98,16 @@ class Measurement {
   ) {}
 
   /** Every request the load generator sends goes through here, so no answer escapes the log count. */
-  private async run(job: LoadJob): Promise<TargetTally> {
-    const tally = await this.load.run(job);
-    this.answeredTotal.set(job.target.name, (this.answeredTotal.get(job.target.name) ?? 0) + tally.answered);
+  private async run(job: LoadJob): Promise<TargetTally[]> {
+    const tallies = await this.load.run(job);
+    for (const tally of tallies) this.answeredTotal.set(tally.name, (this.answeredTotal.get(tally.name) ?? 0) + tally.answered);
+    return tallies;
+  }
+
+  private async runOne(target: RunningTarget, mode: RequestMode, durationMs: number): Promise<TargetTally> {
+    const tallies = await this.run({ kind: 'closed', target: target.load, mode, concurrency: this.options.concurrency, durationMs });
+    const tally = tallies.find((entry) => entry.name === target.load.name);
+    if (!tally) throw new Error(`load generator returned no tally for ${target.load.name}`);
     return tally;
   }
 
@@ -102,18 +117,18 @@ class Measurement {
 
   async warmUp(mode: RequestMode): Promise<void> {
     for (const target of this.targets) {
-      const tally = await this.run({ kind: 'closed', target: target.load, mode, concurrency: this.options.concurrency, durationMs: this.options.warmupMs });
+      const tally = await this.runOne(target, mode, this.options.warmupMs);
       this.log(`warm-up ${mode} ${target.load.name}: ${tally.answered} answered, ${tally.failed} failed`);
     }
   }
 
   /** Closed loop at the set concurrency: throughput, CPU per request and peak RSS of the target's process. */
   async throughput(mode: RequestMode): Promise<Map<TargetName, ThroughputFigures>> {
-    const { concurrency, phaseMs, rounds } = this.options;
+    const { concurrency, phaseMs, throughputRounds: rounds } = this.options;
     const figures = new Map<TargetName, ThroughputFigures>(
       this.targets.map((target) => [
         target.load.name,
-        { ...noCounts(), elapsedMs: 0, requestsPerSecond: 0, roundRequestsPerSecond: [], cpuMicros: 0, cpuMicrosPerRequest: 0, peakRssBytes: 0 },
+        { ...noCounts(), elapsedMs: 0, requestsPerSecond: 0, rounds: [], cpuMicros: 0, cpuMicrosPerRequest: 0, peakRssBytes: 0 },
       ]),
     );
     for (let round = 0; round < rounds; round += 1) {
@@ -121,15 +136,16 @@ class Measurement {
         const entry = entryFor(figures, target.load.name);
         const cpuBefore = cpuMicros(target.pid);
         const rssProbe = new PeakRssProbe(target.pid);
-        const tally = await this.run({ kind: 'closed', target: target.load, mode, concurrency, durationMs: phaseMs });
+        const tally = await this.runOne(target, mode, phaseMs);
         await sleep(settleMs);
         entry.peakRssBytes = Math.max(entry.peakRssBytes, rssProbe.stop());
-        entry.cpuMicros += cpuMicros(target.pid) - cpuBefore;
+        const cpuUsed = cpuMicros(target.pid) - cpuBefore;
+        entry.cpuMicros += cpuUsed;
         addCounts(entry, tally);
         entry.elapsedMs += tally.elapsedMs;
-        const roundRate = (tally.answered * 1000) / tally.elapsedMs;
-        entry.roundRequestsPerSecond.push(roundRate);
-        this.log(`${mode} c=${concurrency} round ${round + 1}/${rounds} ${target.load.name}: ${roundRate.toFixed(0)}/s`);
+        const turn = { requestsPerSecond: (tally.answered * 1000) / tally.elapsedMs, cpuMicrosPerRequest: tally.answered === 0 ? Number.NaN : cpuUsed / tally.answered };
+        entry.rounds.push(turn);
+        this.log(`${mode} c=${concurrency} round ${round + 1}/${rounds} ${target.load.name}: ${turn.requestsPerSecond.toFixed(0)}/s, ${turn.cpuMicrosPerRequest.toFixed(0)} µs CPU each`);
       }
     }
     for (const entry of figures.values()) {
@@ -139,26 +155,16 @@ class Measurement {
     return figures;
   }
 
-  /** Open loop at a fixed rate: whole-response latency (json) or time to first token (stream). */
-  async latency(mode: RequestMode, requestsPerSecond: number, totalMs: number): Promise<Map<TargetName, LatencyFigures>> {
-    const { rounds } = this.options;
-    const samples = new Map<TargetName, number[]>(this.targets.map((target) => [target.load.name, []]));
-    const counts = new Map<TargetName, AnswerCounts>(this.targets.map((target) => [target.load.name, noCounts()]));
-    for (let round = 0; round < rounds; round += 1) {
-      for (const target of rotated(this.targets, round)) {
-        const load: LoadTarget = target.load;
-        const tally = await this.run({ kind: 'open', target: load, mode, requestsPerSecond, durationMs: totalMs / rounds });
-        entryFor(samples, load.name).push(...tally.samplesMs);
-        addCounts(entryFor(counts, load.name), tally);
-      }
-    }
+  /** Open loop at a fixed rate per target: whole-response latency (json) or time to first token (stream). */
+  async latency(mode: RequestMode, requestsPerTargetPerSecond: number, durationMs: number): Promise<Map<TargetName, LatencyFigures>> {
+    const tallies = await this.run({ kind: 'open', targets: this.targets.map((target) => target.load), mode, requestsPerTargetPerSecond, durationMs });
     const figures = new Map<TargetName, LatencyFigures>();
-    for (const target of this.targets) {
-      const name = target.load.name;
-      const taken = entryFor(samples, name);
-      const entry = { ...entryFor(counts, name), samples: taken.length, p50Ms: percentile(taken, 0.5), p99Ms: percentile(taken, 0.99) };
-      figures.set(name, entry);
-      this.log(`${mode} open loop ${requestsPerSecond}/s ${name}: p50 ${entry.p50Ms.toFixed(2)} ms, p99 ${entry.p99Ms.toFixed(2)} ms (${entry.samples} samples)`);
+    for (const tally of tallies) {
+      const counts = noCounts();
+      addCounts(counts, tally);
+      const entry = { ...counts, samples: tally.samplesMs.length, p50Ms: percentile(tally.samplesMs, 0.5), p99Ms: percentile(tally.samplesMs, 0.99) };
+      figures.set(tally.name, entry);
+      this.log(`${mode} open loop ${requestsPerTargetPerSecond}/s ${tally.name}: p50 ${entry.p50Ms.toFixed(2)} ms, p99 ${entry.p99Ms.toFixed(2)} ms (${entry.samples} samples)`);
     }
     return figures;
   }

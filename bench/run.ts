@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { cleanUpNow, repoRoot } from './children.js';
 import { LoadClient } from './load-client.js';
 import { measure, type MeasureOptions } from './measure.js';
-import { buildChecks, renderMarkdown, renderText, type BenchReport, type SwitchyardOutcome } from './report.js';
+import { buildChecks, buildNotes, renderMarkdown, renderText, type BenchReport, type SwitchyardOutcome } from './report.js';
 import {
   startLeanProxy,
   startMockUpstream,
@@ -26,8 +26,8 @@ const watchdogMs = 10 * 60_000;
 
 const quick = process.argv.includes('--quick');
 const measureOptions: MeasureOptions = quick
-  ? { concurrency: 50, warmupMs: 1000, phaseMs: 2000, rounds: 2, latencyRate: 200, latencyMs: 4000, ttftRate: 50, ttftMs: 4000 }
-  : { concurrency: 50, warmupMs: 2000, phaseMs: 5000, rounds: 3, latencyRate: 200, latencyMs: 9000, ttftRate: 50, ttftMs: 6000 };
+  ? { concurrency: 50, warmupMs: 1000, throughputRounds: 3, phaseMs: 1500, latencyRate: 200, latencyMs: 5000, ttftRate: 50, ttftMs: 4000 }
+  : { concurrency: 50, warmupMs: 2000, throughputRounds: 8, phaseMs: 2000, latencyRate: 200, latencyMs: 15_000, ttftRate: 50, ttftMs: 10_000 };
 const chunks = 20;
 const chunkDelayMs = 5;
 
@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       figures,
       switchyard: outcome,
       checks: buildChecks(figures, outcome),
+      notes: buildNotes(figures),
     };
     const resultsDir = join(repoRoot, 'bench', 'results');
     await mkdir(resultsDir, { recursive: true });

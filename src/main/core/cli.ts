@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from './config/load-config.js';
 import { startGateway } from './gateway.js';
 import { defaultDataDir, usageDbPath } from './paths.js';
-import { AppKeyError, AppKeyStore, type LimitPeriod } from './secrets/app-keys.js';
+import { AppKeyError, AppKeyStore, type AppKey, type LimitPeriod } from './secrets/app-keys.js';
 import { openVault } from './secrets/open-vault.js';
 import { VaultError } from './secrets/key-vault.js';
 import { openDb } from './usage/usage-db.js';
@@ -19,9 +19,12 @@ const USAGE = `Usage: switchyard <command> [options]
   keys list                  providers that have keys (secrets are never shown)
   keys rm <provider>         delete the provider's keys
   app-keys create --name NAME [--limit USD --period daily|weekly|monthly|total]
-  app-keys list
+  app-keys list [--json]
+  app-keys set-limit <name> --limit USD|none [--period daily|weekly|monthly|total]
+  app-keys disable <name>    refuse the key until it is enabled again
+  app-keys enable <name>
   app-keys revoke <name>
-  usage [--json|--csv] [--since ISO] [--app-key NAME] [--model ID]
+  usage [--json|--csv] [--since ISO] [--until ISO] [--app-key NAME] [--model ID]
 
 All commands accept --data-dir DIR (default: $SWITCHYARD_DATA_DIR or the per-user config folder).`;
 
@@ -111,6 +114,17 @@ function parsePeriod(value: string | undefined): LimitPeriod | undefined {
   throw new UsageError(`--period must be daily, weekly, monthly or total, got "${value}"`);
 }
 
+function describeLimit(key: AppKey): string {
+  return key.limitUsd === null ? 'no limit' : `$${key.limitUsd} ${key.limitPeriod ?? 'total'}`;
+}
+
+function parseInstant(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new UsageError(`${flag} must be an ISO date or time, got "${value}"`);
+  return ms;
+}
+
 function appKeys(args: string[]): void {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({
@@ -143,7 +157,8 @@ function appKeys(args: string[]): void {
         return;
       }
       case 'list': {
-        const rows = store.list().map((k) => ({
+        const keys = store.list();
+        const rows = keys.map((k) => ({
           name: k.name,
           key: `sk-sy-…${k.hint}`,
           created_at: new Date(k.createdAt).toISOString(),
@@ -152,7 +167,33 @@ function appKeys(args: string[]): void {
           disabled: k.disabled,
         }));
         if (values.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-        else for (const r of rows) process.stdout.write(`${r.name}\t${r.key}\t${r.created_at}\t${r.limit === null ? 'no limit' : `$${r.limit} ${r.period}`}\n`);
+        else {
+          keys.forEach((k, i) => {
+            const r = rows[i];
+            if (r) process.stdout.write(`${r.name}\t${r.key}\t${r.created_at}\t${describeLimit(k)}${k.disabled ? '\tdisabled' : ''}\n`);
+          });
+        }
+        return;
+      }
+      case 'set-limit': {
+        const name = positionals[0];
+        if (!name) throw new UsageError('app-keys set-limit <name> --limit USD|none: the name is required');
+        const limitText = values.limit;
+        if (limitText === undefined) throw new UsageError('app-keys set-limit needs --limit USD (or --limit none to remove it)');
+        const limitUsd = limitText === 'none' ? null : Number(limitText);
+        if (limitUsd !== null && !Number.isFinite(limitUsd)) throw new UsageError(`--limit must be a number of USD or "none", got "${limitText}"`);
+        const period = parsePeriod(values.period);
+        if (period && limitUsd === null) throw new UsageError('--period needs a --limit in USD');
+        const key = store.setLimit(name, limitUsd, period);
+        stderr(`app key "${key.name}": ${describeLimit(key)}`);
+        return;
+      }
+      case 'disable':
+      case 'enable': {
+        const name = positionals[0];
+        if (!name) throw new UsageError(`app-keys ${sub} <name>: the name is required`);
+        store.setDisabled(name, sub === 'disable');
+        stderr(`${sub}d app key "${name}"`);
         return;
       }
       case 'revoke': {
@@ -178,20 +219,19 @@ function usage(args: string[]): void {
       json: { type: 'boolean' },
       csv: { type: 'boolean' },
       since: { type: 'string' },
+      until: { type: 'string' },
       'app-key': { type: 'string' },
       model: { type: 'string' },
     },
   });
   const dataDir = values['data-dir'] ?? defaultDataDir();
-  let sinceMs: number | undefined;
-  if (values.since !== undefined) {
-    sinceMs = Date.parse(values.since);
-    if (Number.isNaN(sinceMs)) throw new UsageError(`--since must be an ISO date or time, got "${values.since}"`);
-  }
+  const sinceMs = parseInstant('--since', values.since);
+  const untilMs = parseInstant('--until', values.until);
   const db = openDb(usageDbPath(dataDir));
   try {
     const rows = new UsageQueries(db)
       .list({ sinceMs, appKey: values['app-key'], model: values.model })
+      .filter((r) => untilMs === undefined || r.createdAt < untilMs)
       .map(toUsageRow);
     if (values.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
     else if (values.csv) process.stdout.write(formatCsv(rows));

@@ -5,17 +5,22 @@ import { loadConfig } from './config/load-config.js';
 import type { SwitchyardConfig } from './config/config-schema.js';
 import type { GatewayContext } from './gateway-context.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/body.js';
+import { countTokensRoute, messagesRoute } from './http/messages-handler.js';
 import { createGatewayServer } from './http/server.js';
 import { findRendererDir } from './http/static-files.js';
 import { serverInfoPath, usageDbPath } from './paths.js';
+import { anthropicAdapter } from './providers/anthropic/anthropic-adapter.js';
+import { googleAdapter } from './providers/google/google-adapter.js';
 import { openAiCompatibleAdapter } from './providers/openai-compatible/openai-adapter.js';
 import { createUpstreamAgent, DEFAULT_TIMEOUTS } from './providers/upstream-http.js';
 import { ModelCatalog } from './router/catalog.js';
 import { startModelDiscovery } from './router/model-discovery.js';
+import { RoutingState } from './router/routing-state.js';
 import { AppKeyStore } from './secrets/app-keys.js';
 import { cachedVault } from './secrets/cached-vault.js';
 import type { KeyVault } from './secrets/key-vault.js';
 import { openVault } from './secrets/open-vault.js';
+import { SpendLedger } from './policy/spend-ledger.js';
 import { ProviderKeys } from './secrets/provider-keys.js';
 import { startCheckpointer } from './usage/checkpointer.js';
 import { openDb } from './usage/usage-db.js';
@@ -34,6 +39,8 @@ export interface GatewayOptions {
   vault?: KeyVault;
   env?: Readonly<Record<string, string | undefined>>;
   rendererDir?: string;
+  /** Clock of the spend-limit periods (tests move it across a reset). */
+  now?: () => number;
   /** How long shutdown waits for in-flight requests before aborting them. */
   shutdownGraceMs?: number;
 }
@@ -59,18 +66,22 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   db.pragma('wal_autocheckpoint = 0');
   const checkpointer = startCheckpointer(dbPath);
   const writer = new UsageWriter(db);
+  const spend = new SpendLedger(writer, { now: opts.now });
   const timeouts = config.server.upstreamTimeoutMs
     ? { ...DEFAULT_TIMEOUTS, headersMs: config.server.upstreamTimeoutMs, idleMs: config.server.upstreamTimeoutMs }
     : DEFAULT_TIMEOUTS;
   const agent = createUpstreamAgent(timeouts);
   const catalog = new ModelCatalog(config);
+  const routing = new RoutingState(config.routing);
   const providerKeys = new ProviderKeys(cachedVault(vault), env);
   const ctx: GatewayContext = {
     catalog,
-    adapters: { 'openai-compatible': openAiCompatibleAdapter },
+    routing,
+    adapters: { 'openai-compatible': openAiCompatibleAdapter, anthropic: anthropicAdapter, google: googleAdapter },
     providerKeys,
     appKeys: new AppKeyStore(db),
     writer,
+    spend,
     queries: new UsageQueries(db),
     agent,
     maxBodyBytes: config.server.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -84,6 +95,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     sessionToken,
     rendererDir: opts.rendererDir ?? findRendererDir(),
     shutdownSignal: shutdown.signal,
+    extraRoutes: new Map([
+      ['/messages', messagesRoute(ctx)],
+      ['/messages/count_tokens', countTokensRoute(ctx)],
+    ]),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -95,6 +110,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const port = (server.address() as AddressInfo).port;
   setPort(port);
   const url = `http://127.0.0.1:${port}`;
+  const stopFollowingUsage = routing.follow(writer, ctx.queries);
   const discovery = startModelDiscovery({ catalog, adapters: ctx.adapters, keys: providerKeys, agent });
   const infoPath = serverInfoPath(dataDir);
   writeFileSync(infoPath, JSON.stringify({ url, port, pid: process.pid }), { mode: 0o600 });
@@ -103,6 +119,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const close = () => {
     closing ??= (async () => {
       discovery.stop();
+      stopFollowingUsage();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = setTimeout(() => {
@@ -113,6 +130,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       await idle();
       clearTimeout(grace);
       writer.close();
+      spend.close();
       await checkpointer.stop();
       db.close();
       await agent.close().catch(() => undefined);

@@ -25,6 +25,31 @@ export const dataPolicySchema = z
   })
   .strict();
 
+/**
+ * Request parameters an endpoint accepts, named as in OpenRouter's `supported_parameters`
+ * ("tools", "response_format", "top_k", …). Absent: the OpenAI chat parameters.
+ */
+const supportedParametersSchema = z.array(z.string().min(1));
+
+/** Retry, cooldown and circuit-breaker tuning; every field has a default (router/routing-settings.ts). */
+export const routingConfigSchema = z
+  .object({
+    /** Extra tries of the same endpoint after a failure where waiting can help. */
+    retries: z.number().int().min(0).max(5).optional(),
+    /** First backoff step; each retry doubles it (with jitter). */
+    backoffMs: z.number().int().positive().optional(),
+    /** Longest Retry-After worth waiting for; a longer one falls over to the next endpoint. */
+    maxRetryAfterMs: z.number().int().min(0).optional(),
+    /** Consecutive failures that open an endpoint's circuit. */
+    failureThreshold: z.number().int().positive().optional(),
+    /** How long an open circuit keeps an endpoint out before a probe request. */
+    cooldownMs: z.number().int().positive().optional(),
+    /** How long a key refused (401/403) or rate-limited (429) sits out. */
+    keyCooldownMs: z.number().int().positive().optional(),
+  })
+  .strict();
+export type RoutingConfig = z.infer<typeof routingConfigSchema>;
+
 const providerIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'provider ids are lowercase letters, digits, ".", "_" or "-" (max 64)');
@@ -41,6 +66,7 @@ export const providerConfigSchema = z
     headers: z.record(z.string(), z.string()).optional(),
     dataPolicy: dataPolicySchema.optional(),
     timeoutMs: z.number().int().positive().optional(),
+    supportedParameters: supportedParametersSchema.optional(),
   })
   .strict();
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
@@ -50,6 +76,8 @@ export const endpointConfigSchema = z
     provider: providerIdSchema,
     model: z.string().min(1),
     pricing: pricingSchema.optional(),
+    supportedParameters: supportedParametersSchema.optional(),
+    contextLength: z.number().int().positive().optional(),
   })
   .strict();
 export type EndpointConfig = z.infer<typeof endpointConfigSchema>;
@@ -67,6 +95,7 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    routing: routingConfigSchema.default({}),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -1,34 +1,158 @@
 import { GatewayError } from '../../../shared/errors.js';
 import type { GatewayContext } from '../gateway-context.js';
-import type { CatalogModel } from '../router/catalog.js';
-import { ratesFor } from '../usage/pricing.js';
+import { endpointKey, type CatalogModel, type Endpoint } from '../router/catalog.js';
+import { OPENAI_CHAT_PARAMETERS } from '../router/request-parameters.js';
+import type { TokenRates } from '../usage/pricing.js';
 
 const CREATED = Math.floor(Date.now() / 1000);
 
-/** OpenAI's model object plus OpenRouter's fields (name, pricing in USD per token as strings). */
-function describe(model: CatalogModel) {
-  const first = model.endpoints[0];
-  const rates = first ? ratesFor(first.priceSource, first.upstreamModel) : null;
+/** Providers known to cache long prompts on their own, without cache_control markers. */
+const IMPLICIT_CACHING = new Set(['openai', 'deepseek', 'google', 'xai']);
+
+function pricingOf(endpoint: Endpoint, rates: TokenRates) {
+  const pricing: Record<string, string> = {
+    prompt: String(rates.prompt),
+    completion: String(rates.completion),
+    request: String(rates.request),
+    image: '0',
+    web_search: '0',
+    internal_reasoning: '0',
+  };
+  if (endpoint.priceSource.kind === 'override') {
+    const { input_cache_read: read, input_cache_write: write } = endpoint.priceSource.pricing;
+    if (read !== undefined) pricing.input_cache_read = read;
+    if (write !== undefined) pricing.input_cache_write = write;
+  }
+  return pricing;
+}
+
+function union(lists: Iterable<readonly string[]>): string[] {
+  const all = new Set<string>();
+  for (const list of lists) for (const item of list) all.add(item);
+  return [...all];
+}
+
+function architecture(input: string[], output: string[]) {
+  return {
+    modality: `${input.join('+')}->${output.join('+')}`,
+    input_modalities: input,
+    output_modalities: output,
+    tokenizer: 'Other',
+    instruct_type: null,
+  };
+}
+
+/**
+ * OpenAI's model object plus OpenRouter's fields (name, context_length, architecture,
+ * pricing in USD per token as strings, supported_parameters). A model with several endpoints
+ * shows its cheapest known price, as routing prefers it by default.
+ */
+function describe(ctx: GatewayContext, model: CatalogModel) {
+  const infos = model.endpoints.map((e) => ctx.catalog.info(e));
+  let cheapest: { endpoint: Endpoint; rates: TokenRates } | undefined;
+  for (const endpoint of model.endpoints) {
+    const rates = ctx.routing.ratesOf(endpoint);
+    if (rates && (!cheapest || rates.prompt + rates.completion < cheapest.rates.prompt + cheapest.rates.completion)) {
+      cheapest = { endpoint, rates };
+    }
+  }
+  const contextLengths = infos.flatMap((i) => (i.contextLength === null ? [] : [i.contextLength]));
+  const contextLength = contextLengths.length > 0 ? Math.max(...contextLengths) : null;
   const owner = model.id.includes('/') ? (model.id.split('/', 1)[0] as string) : 'switchyard';
   return {
     id: model.id,
+    canonical_slug: model.id,
     object: 'model',
     created: CREATED,
     owned_by: owner,
-    name: model.id,
-    pricing: rates
-      ? { prompt: String(rates.prompt), completion: String(rates.completion), request: String(rates.request) }
-      : null,
+    name: (infos.length === 1 ? infos[0]?.name : null) ?? model.id,
+    description: '',
+    context_length: contextLength,
+    architecture: architecture(union(infos.map((i) => i.inputModalities)), union(infos.map((i) => i.outputModalities))),
+    pricing: cheapest ? pricingOf(cheapest.endpoint, cheapest.rates) : null,
+    top_provider: { context_length: contextLength, max_completion_tokens: null, is_moderated: false },
+    per_request_limits: null,
+    supported_parameters: union(infos.map((i) => i.supportedParameters ?? OPENAI_CHAT_PARAMETERS)),
     endpoints: model.endpoints.map((e) => ({ provider: e.provider.id, model: e.upstreamModel })),
   };
 }
 
 export function listModels(ctx: GatewayContext) {
-  return { object: 'list', data: ctx.catalog.models().map(describe) };
+  return { object: 'list', data: ctx.catalog.models().map((m) => describe(ctx, m)) };
+}
+
+function resolveOr404(ctx: GatewayContext, id: string): Endpoint[] {
+  const endpoints = ctx.catalog.resolve(id);
+  if (endpoints.length === 0) throw new GatewayError(404, 'model_not_found', `Model "${id}" is not served by any configured provider`);
+  return endpoints;
 }
 
 export function getModel(ctx: GatewayContext, id: string) {
-  const endpoints = ctx.catalog.resolve(id);
-  if (endpoints.length === 0) throw new GatewayError(404, 'model_not_found', `Model "${id}" is not served by any configured provider`);
-  return describe({ id, endpoints });
+  return describe(ctx, { id, endpoints: resolveOr404(ctx, id) });
+}
+
+const MINUTE = 60_000;
+
+/**
+ * GET /v1/models/{id}/endpoints in OpenRouter's shape: each endpoint with its price, uptime,
+ * latency (time to first token, ms) and throughput (tokens/s) from this gateway's own usage
+ * log, plus `health`: the last-hour figures routing uses and the endpoint's circuit state.
+ * `status` is 0 while the endpoint is served and -1 while it cools down after failures.
+ */
+export function listEndpoints(ctx: GatewayContext, id: string) {
+  const resolved = resolveOr404(ctx, id);
+  const model = describe(ctx, { id, endpoints: resolved });
+  const endpoints = resolved.map((endpoint) => {
+    const info = ctx.catalog.info(endpoint);
+    const key = endpointKey(endpoint);
+    const rates = ctx.routing.ratesOf(endpoint);
+    const health = ctx.routing.health;
+    const last30m = health.window(key, 30 * MINUTE);
+    const last5m = health.window(key, 5 * MINUTE);
+    const summary = health.summary(key);
+    const circuit = ctx.routing.breaker.state(key);
+    const cooldownUntil = ctx.routing.breaker.openUntil(key);
+    return {
+      name: `${endpoint.provider.id}: ${info.name ?? endpoint.upstreamModel}`,
+      model_id: id,
+      model_name: info.name ?? endpoint.upstreamModel,
+      upstream_model: endpoint.upstreamModel,
+      context_length: info.contextLength,
+      pricing: rates ? pricingOf(endpoint, rates) : null,
+      provider_name: endpoint.provider.id,
+      tag: endpoint.provider.id,
+      quantization: 'unknown',
+      max_completion_tokens: null,
+      max_prompt_tokens: null,
+      supported_parameters: [...(info.supportedParameters ?? OPENAI_CHAT_PARAMETERS)],
+      status: circuit === 'closed' ? 0 : -1,
+      uptime_last_5m: last5m.uptime,
+      uptime_last_30m: last30m.uptime,
+      uptime_last_1d: null,
+      supports_implicit_caching: IMPLICIT_CACHING.has(endpoint.provider.type),
+      latency_last_30m: last30m.latency,
+      throughput_last_30m: last30m.throughput,
+      health: {
+        window: '1h',
+        requests: summary?.requests ?? 0,
+        errors: summary?.errors ?? 0,
+        rate_limited: summary?.rateLimited ?? 0,
+        error_rate: summary?.errorRate ?? null,
+        latency_p50_ms: summary?.latencyP50 ?? null,
+        throughput_p50: summary?.throughputP50 ?? null,
+        circuit,
+        cooldown_until: cooldownUntil === undefined ? null : new Date(cooldownUntil).toISOString(),
+      },
+    };
+  });
+  return {
+    data: {
+      id: model.id,
+      name: model.name,
+      created: model.created,
+      description: model.description,
+      architecture: model.architecture,
+      endpoints,
+    },
+  };
 }

@@ -4,13 +4,17 @@ import type { GatewayContext } from '../gateway-context.js';
 import { authenticate, checkSessionToken } from './auth.js';
 import { readJsonObject } from './body.js';
 import { controlApi } from './control-api.js';
+import { getActivity } from './activity-handler.js';
+import { getCredits } from './credits-handler.js';
 import { getGeneration } from './generation-handler.js';
 import { checkHost, checkJsonContentType, checkOrigin, loopbackOrigins } from './guards.js';
-import { getModel, listModels } from './models-handler.js';
+import { getKey } from './key-handler.js';
+import { getModel, listEndpoints, listModels } from './models-handler.js';
 import { proxyOperation } from './proxy-handler.js';
 import { sendError, sendJson } from './respond.js';
 import { serveStatic } from './static-files.js';
 import type { Operation } from '../providers/provider-adapter.js';
+import type { AppKey } from '../secrets/app-keys.js';
 
 export interface HttpOptions {
   sessionToken: string;
@@ -21,7 +25,18 @@ export interface HttpOptions {
   extraRoutes?: Map<string, ApiRoute>;
 }
 
-export type ApiRoute = (req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>) => Promise<void>;
+/** An extra POST route under /v1 (e.g. /messages) that answers in its own wire format, errors included. */
+export interface ApiRoute {
+  handle(req: IncomingMessage, res: ServerResponse, request: ApiRequest): Promise<void>;
+  /** Writes any error of the route, including the auth and body errors raised before `handle` runs. */
+  sendError(res: ServerResponse, err: unknown): void;
+}
+
+export interface ApiRequest {
+  appKey: AppKey;
+  body: Record<string, unknown>;
+  shutdownSignal: AbortSignal;
+}
 
 const POST_OPERATIONS: Record<string, Operation> = {
   '/chat/completions': 'chat',
@@ -64,23 +79,34 @@ export function createGatewayServer(ctx: GatewayContext, opts: HttpOptions): Gat
       return;
     }
     const route = apiPath(path);
+    const extra = route === undefined ? undefined : opts.extraRoutes?.get(route);
+    if (route !== undefined && extra) {
+      return serveExtraRoute(extra, route, req, res, method, path).catch((err: unknown) => extra.sendError(res, err));
+    }
     if (route !== undefined) {
       if (method === 'POST') checkJsonContentType(req);
       const appKey = authenticate(req, ctx.appKeys, { allowXApiKey: route.startsWith('/messages') });
       if (method === 'POST') {
         const op = POST_OPERATIONS[route];
-        const extra = opts.extraRoutes?.get(route);
-        if (!op && !extra) throw notFound(method, path);
+        if (!op) throw notFound(method, path);
         const body = await readJsonObject(req, ctx.maxBodyBytes);
-        if (op) return proxyOperation(ctx, res, appKey, op, body, opts.shutdownSignal);
-        if (extra) return extra(req, res, body);
+        return proxyOperation(ctx, res, appKey, op, body, opts.shutdownSignal);
       }
       if (method === 'GET') {
         if (route === '/models') return sendJson(res, 200, listModels(ctx));
+        if (route.startsWith('/models/') && route.endsWith('/endpoints')) {
+          return sendJson(res, 200, listEndpoints(ctx, decodeURIComponent(route.slice(8, -'/endpoints'.length))));
+        }
         if (route.startsWith('/models/')) return sendJson(res, 200, getModel(ctx, decodeURIComponent(route.slice(8))));
         if (route === '/generation') {
           const id = new URLSearchParams(query < 0 ? '' : rawUrl.slice(query + 1)).get('id');
           return sendJson(res, 200, getGeneration(ctx, appKey, id));
+        }
+        // `/auth/key` is OpenRouter's older spelling, still used by many tools.
+        if (route === '/key' || route === '/auth/key') return sendJson(res, 200, getKey(ctx, appKey), NO_STORE);
+        if (route === '/credits') return sendJson(res, 200, getCredits(ctx), NO_STORE);
+        if (route === '/activity') {
+          return sendJson(res, 200, getActivity(ctx, new URLSearchParams(query < 0 ? '' : rawUrl.slice(query + 1))), NO_STORE);
         }
       }
       throw notFound(method, path);
@@ -92,6 +118,21 @@ export function createGatewayServer(ctx: GatewayContext, opts: HttpOptions): Gat
     }
     if (method === 'GET' || method === 'HEAD') return serveStatic(res, opts.rendererDir, path, opts.sessionToken);
     throw notFound(method, path);
+  }
+
+  async function serveExtraRoute(
+    extra: ApiRoute,
+    route: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    path: string,
+  ): Promise<void> {
+    if (method === 'POST') checkJsonContentType(req);
+    const appKey = authenticate(req, ctx.appKeys, { allowXApiKey: route.startsWith('/messages') });
+    if (method !== 'POST') throw notFound(method, path);
+    const body = await readJsonObject(req, ctx.maxBodyBytes);
+    return extra.handle(req, res, { appKey, body, shutdownSignal: opts.shutdownSignal });
   }
 
   const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 300_000 }, (req, res) => {
@@ -117,6 +158,9 @@ export function createGatewayServer(ctx: GatewayContext, opts: HttpOptions): Gat
     },
   };
 }
+
+/** Spend figures change with every request. */
+const NO_STORE = { 'cache-control': 'no-store' };
 
 function notFound(method: string, path: string): GatewayError {
   return new GatewayError(404, 'not_found', `No route for ${method} ${path}`);

@@ -138,7 +138,8 @@ export async function relayStream(input: RelayInput): Promise<{ status: number; 
   if (failure?.status === 499) return { status: 499, errorCode: failure.reason };
   if (failure) {
     log.finishReason = 'error';
-    if (!res.destroyed) res.end(sseData(errorChunk(log.id, log.model, failure)) + SSE_DONE);
+    // Chunks mapped from the same upstream read as the failure (a mapper may throw mid-read) still go first.
+    if (!res.destroyed) res.end(pending.join('') + sseData(errorChunk(log.id, log.model, failure)) + SSE_DONE);
     return { status: failure.status, errorCode: failure.reason };
   }
   res.end(SSE_DONE);

@@ -19,10 +19,39 @@ export interface Endpoint {
   priceSource: PriceSource;
 }
 
+/** What is known about an endpoint beyond its price: from the config, else from discovery. */
+export interface EndpointInfo {
+  name: string | null;
+  contextLength: number | null;
+  /** Declared request parameters; null when nothing was declared (the OpenAI chat set is assumed). */
+  supportedParameters: readonly string[] | null;
+  inputModalities: readonly string[];
+  outputModalities: readonly string[];
+}
+
+/** A model as a provider's listing describes it; only `id` is always there. */
+export interface DiscoveredModel {
+  id: string;
+  name?: string;
+  contextLength?: number;
+  supportedParameters?: string[];
+  inputModalities?: string[];
+  outputModalities?: string[];
+}
+
 export interface CatalogModel {
   id: string;
   endpoints: Endpoint[];
 }
+
+/** Stable across requests: health, circuit and price caches are keyed by it. */
+export function endpointKey(endpoint: Endpoint): string {
+  return `${endpoint.provider.id}/${endpoint.upstreamModel}`;
+}
+
+const TEXT: readonly string[] = ['text'];
+/** Beyond this many cached lookups the cache starts over: `<provider>/<anything>` resolves, so ids are unbounded. */
+const RESOLVE_CACHE_LIMIT = 2_000;
 
 function isLoopbackUrl(url: string): boolean {
   try {
@@ -56,12 +85,15 @@ function priceSourceFor(provider: ResolvedProvider, upstreamModel: string, overr
 
 /**
  * The model namespace: every provider model as `<providerId>/<upstreamModel>`, plus the shared
- * ids of the config's `models` section (several endpoints each).
+ * ids of the config's `models` section (several endpoints each). Resolved endpoints are cached,
+ * so the same endpoint is the same object from one request to the next.
  */
 export class ModelCatalog {
   readonly providers = new Map<string, ResolvedProvider>();
   private readonly shared = new Map<string, EndpointConfig[]>();
-  private readonly discovered = new Map<string, string[]>();
+  private readonly discovered = new Map<string, Map<string, DiscoveredModel>>();
+  private readonly resolved = new Map<string, Endpoint[]>();
+  private readonly infos = new WeakMap<Endpoint, EndpointInfo>();
 
   constructor(config: SwitchyardConfig) {
     for (const [id, providerConfig] of Object.entries(config.providers)) {
@@ -74,21 +106,36 @@ export class ModelCatalog {
   providerModels(providerId: string): string[] {
     const provider = this.providers.get(providerId);
     if (!provider) return [];
-    return provider.config.models ?? this.discovered.get(providerId) ?? [];
+    if (provider.config.models) return provider.config.models;
+    const found = this.discovered.get(providerId);
+    return found ? [...found.keys()] : [];
   }
 
   needsDiscovery(): ResolvedProvider[] {
     return [...this.providers.values()].filter((p) => p.config.models === undefined);
   }
 
-  setDiscovered(providerId: string, models: string[]): void {
-    this.discovered.set(providerId, models);
+  /** What a provider's own model listing says it serves (and, where it tells, what the models are like). */
+  setDiscovered(providerId: string, models: readonly DiscoveredModel[]): void {
+    this.discovered.set(providerId, new Map(models.map((m) => [m.id, m])));
+    this.resolved.clear();
   }
 
-  endpoint(providerId: string, upstreamModel: string, pricing?: PricingOverride): Endpoint | undefined {
+  endpoint(providerId: string, upstreamModel: string, config?: EndpointConfig): Endpoint | undefined {
     const provider = this.providers.get(providerId);
     if (!provider) return undefined;
-    return { provider, upstreamModel, priceSource: priceSourceFor(provider, upstreamModel, pricing) };
+    const endpoint: Endpoint = { provider, upstreamModel, priceSource: priceSourceFor(provider, upstreamModel, config?.pricing) };
+    this.infos.set(endpoint, this.describeEndpoint(provider, upstreamModel, config));
+    return endpoint;
+  }
+
+  info(endpoint: Endpoint): EndpointInfo {
+    let info = this.infos.get(endpoint);
+    if (!info) {
+      info = this.describeEndpoint(endpoint.provider, endpoint.upstreamModel);
+      this.infos.set(endpoint, info);
+    }
+    return info;
   }
 
   /**
@@ -96,10 +143,34 @@ export class ModelCatalog {
    * `<providerId>/<model>`; then a bare upstream name that exactly one provider lists.
    */
   resolve(modelId: string): Endpoint[] {
+    const cached = this.resolved.get(modelId);
+    if (cached) return cached;
+    const endpoints = this.lookup(modelId);
+    if (endpoints.length > 0) {
+      if (this.resolved.size >= RESOLVE_CACHE_LIMIT) this.resolved.clear();
+      this.resolved.set(modelId, endpoints);
+    }
+    return endpoints;
+  }
+
+  /** Every servable model id with its endpoints, for GET /v1/models. */
+  models(): CatalogModel[] {
+    const out: CatalogModel[] = [];
+    for (const id of this.shared.keys()) out.push({ id, endpoints: this.resolve(id) });
+    for (const providerId of this.providers.keys()) {
+      for (const upstreamModel of this.providerModels(providerId)) {
+        const id = `${providerId}/${upstreamModel}`;
+        out.push({ id, endpoints: this.resolve(id) });
+      }
+    }
+    return out;
+  }
+
+  private lookup(modelId: string): Endpoint[] {
     const shared = this.shared.get(modelId);
     if (shared) {
       return shared.flatMap((e) => {
-        const endpoint = this.endpoint(e.provider, e.model, e.pricing);
+        const endpoint = this.endpoint(e.provider, e.model, e);
         return endpoint ? [endpoint] : [];
       });
     }
@@ -124,16 +195,14 @@ export class ModelCatalog {
     return [];
   }
 
-  /** Every servable model id with its endpoints, for GET /v1/models. */
-  models(): CatalogModel[] {
-    const out: CatalogModel[] = [];
-    for (const id of this.shared.keys()) out.push({ id, endpoints: this.resolve(id) });
-    for (const providerId of this.providers.keys()) {
-      for (const upstreamModel of this.providerModels(providerId)) {
-        const endpoint = this.endpoint(providerId, upstreamModel);
-        if (endpoint) out.push({ id: `${providerId}/${upstreamModel}`, endpoints: [endpoint] });
-      }
-    }
-    return out;
+  private describeEndpoint(provider: ResolvedProvider, upstreamModel: string, config?: EndpointConfig): EndpointInfo {
+    const found = this.discovered.get(provider.id)?.get(upstreamModel);
+    return {
+      name: found?.name ?? null,
+      contextLength: config?.contextLength ?? found?.contextLength ?? null,
+      supportedParameters: config?.supportedParameters ?? provider.config.supportedParameters ?? found?.supportedParameters ?? null,
+      inputModalities: found?.inputModalities ?? TEXT,
+      outputModalities: found?.outputModalities ?? TEXT,
+    };
   }
 }

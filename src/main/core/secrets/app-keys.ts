@@ -52,6 +52,10 @@ export class AppKeyError extends Error {
   override readonly name = 'AppKeyError';
 }
 
+function assertLimit(limitUsd: number): void {
+  if (!(Number.isFinite(limitUsd) && limitUsd >= 0)) throw new AppKeyError('--limit must be a non-negative number of USD');
+}
+
 export class AppKeyStore {
   private readonly byHash;
 
@@ -64,9 +68,7 @@ export class AppKeyStore {
     if (!/^[\w.@:-]{1,64}$/.test(name)) {
       throw new AppKeyError('app key names are 1-64 characters: letters, digits, "_", "-", ".", "@" or ":"');
     }
-    if (opts.limitUsd !== undefined && !(Number.isFinite(opts.limitUsd) && opts.limitUsd >= 0)) {
-      throw new AppKeyError('--limit must be a non-negative number of USD');
-    }
+    if (opts.limitUsd !== undefined) assertLimit(opts.limitUsd);
     const key = APP_KEY_PREFIX + randomBytes(32).toString('base64url');
     const insert = this.db.prepare(`INSERT INTO app_keys (name, key_hash, key_hint, created_at, limit_usd, limit_period)
       VALUES (?, ?, ?, ?, ?, ?)`);
@@ -100,6 +102,28 @@ export class AppKeyStore {
   list(opts: { includeRevoked?: boolean } = {}): AppKey[] {
     const sql = `SELECT * FROM app_keys ${opts.includeRevoked ? '' : 'WHERE revoked_at IS NULL'} ORDER BY id`;
     return (this.db.prepare(sql).all() as AppKeyDb[]).map(fromDb);
+  }
+
+  /** Sets or (with null) removes the spend limit of the active key `name`; the period defaults to the key's current one, else `total`. */
+  setLimit(name: string, limitUsd: number | null, limitPeriod?: LimitPeriod): AppKey {
+    if (limitUsd !== null) assertLimit(limitUsd);
+    const key = this.active(name);
+    const period = limitUsd === null ? null : (limitPeriod ?? key.limitPeriod ?? 'total');
+    this.db.prepare('UPDATE app_keys SET limit_usd = ?, limit_period = ? WHERE id = ?').run(limitUsd, period, key.id);
+    return this.getById(key.id) as AppKey;
+  }
+
+  /** A disabled key is refused like a revoked one, but can be enabled again. */
+  setDisabled(name: string, disabled: boolean): AppKey {
+    const key = this.active(name);
+    this.db.prepare('UPDATE app_keys SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, key.id);
+    return this.getById(key.id) as AppKey;
+  }
+
+  private active(name: string): AppKey {
+    const row = this.db.prepare('SELECT * FROM app_keys WHERE name = ? AND revoked_at IS NULL').get(name) as AppKeyDb | undefined;
+    if (!row) throw new AppKeyError(`no active app key named "${name}"`);
+    return fromDb(row);
   }
 
   revoke(name: string): boolean {

@@ -8,14 +8,18 @@ export interface KeyLister {
 
 /**
  * Finds the secret for a provider: its keychain/vault entries first, then `apiKeyEnv`.
- * Several stored keys are used in turn, spreading load across them.
+ * Several stored keys are used in turn, spreading load across them; a key the provider
+ * refused (401/403) or throttled (429) sits out its cooldown while the others carry on.
  */
 export class ProviderKeys {
   private readonly turn = new Map<string, number>();
+  /** `providerId \0 key` -> epoch ms when the key may be used again. In memory only, never logged. */
+  private readonly coolingUntil = new Map<string, number>();
 
   constructor(
     private readonly vault: KeyLister,
     private readonly env: Readonly<Record<string, string | undefined>> = process.env,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async all(provider: ResolvedProvider): Promise<string[]> {
@@ -30,12 +34,50 @@ export class ProviderKeys {
     return fromEnv ? [fromEnv] : [];
   }
 
+  /**
+   * The next key in turn that is not cooling down. When every key is cooling down the one
+   * free soonest is returned: refusing outright would turn a rate limit into an outage,
+   * and the provider's own answer is the better error.
+   */
   async next(provider: ResolvedProvider): Promise<string | undefined> {
     const keys = await this.all(provider);
     if (keys.length <= 1) return keys[0];
-    const index = (this.turn.get(provider.id) ?? 0) % keys.length;
-    this.turn.set(provider.id, index + 1);
-    return keys[index];
+    const start = this.turn.get(provider.id) ?? 0;
+    let soonest: { key: string; at: number; index: number } | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const index = (start + i) % keys.length;
+      const key = keys[index] as string;
+      const until = this.cooldownEnd(provider.id, key);
+      if (until === undefined) {
+        this.turn.set(provider.id, index + 1);
+        return key;
+      }
+      if (!soonest || until < soonest.at) soonest = { key, at: until, index };
+    }
+    if (!soonest) return undefined;
+    this.turn.set(provider.id, soonest.index + 1);
+    return soonest.key;
+  }
+
+  /** Takes a key out of rotation for `ms` (after a 401/403 or 429 from the provider). */
+  coolDown(provider: ResolvedProvider, key: string, ms: number): void {
+    this.coolingUntil.set(`${provider.id}\u0000${key}`, this.now() + ms);
+  }
+
+  isCooling(provider: ResolvedProvider, key: string): boolean {
+    return this.cooldownEnd(provider.id, key) !== undefined;
+  }
+
+  private cooldownEnd(providerId: string, key: string): number | undefined {
+    if (this.coolingUntil.size === 0) return undefined;
+    const slot = `${providerId}\u0000${key}`;
+    const until = this.coolingUntil.get(slot);
+    if (until === undefined) return undefined;
+    if (until <= this.now()) {
+      this.coolingUntil.delete(slot);
+      return undefined;
+    }
+    return until;
   }
 
   async source(provider: ResolvedProvider): Promise<ProviderKeySource> {

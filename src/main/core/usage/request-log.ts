@@ -24,6 +24,8 @@ export class RequestLog {
   finishReason: string | null = null;
   streamed = false;
   readonly attempts: AttemptRecord[] = [];
+  /** Runs once the row is recorded: a spend-limit reservation settles to the real charge here. */
+  onFinish: ((row: UsageRecord) => void) | undefined;
   private finished = false;
 
   constructor(
@@ -68,6 +70,7 @@ export class RequestLog {
       attempts: this.attempts,
     };
     this.writer.record(row);
+    this.onFinish?.(row);
     return row;
   }
 }

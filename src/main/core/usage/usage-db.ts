@@ -66,6 +66,31 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (day, app_key, model, provider)
   ) WITHOUT ROWID;
   `,
+  // Spend limits (policy/spend-ledger.ts): per-key per-UTC-day charges folded from `requests`
+  // (day = created_at / 86400000), how far the fold got, and the holds of in-flight requests.
+  `
+  CREATE TABLE key_spend (
+    app_key_id INTEGER NOT NULL,
+    day        INTEGER NOT NULL,
+    charged    REAL NOT NULL,
+    PRIMARY KEY (app_key_id, day)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE spend_fold (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    last_seq INTEGER NOT NULL
+  );
+  INSERT INTO spend_fold (id, last_seq) VALUES (1, 0);
+
+  CREATE TABLE spend_reservations (
+    request_id TEXT PRIMARY KEY,
+    app_key_id INTEGER NOT NULL,
+    amount     REAL NOT NULL,
+    created_at INTEGER NOT NULL,
+    owner      TEXT NOT NULL
+  );
+  CREATE INDEX spend_reservations_key ON spend_reservations(app_key_id, created_at);
+  `,
 ];
 
 export function openDb(path: string, opts: { readonly?: boolean } = {}): Db {

@@ -1,0 +1,110 @@
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { GatewayError } from '../../../shared/errors.js';
+import { SSE_HEADERS, SseParser, sseEvent, sseMessage, type SseEvent } from '../protocol/sse.js';
+import { upstreamFailure } from '../providers/upstream-http.js';
+import type { RequestLog } from '../usage/request-log.js';
+import { anthropicErrorBody } from './anthropic-errors.js';
+
+/**
+ * Writes an Anthropic event stream to the client. Headers go out with the first events, so a
+ * failure before any event is still answered with a plain error status and body.
+ */
+export class AnthropicEventWriter {
+  private pending: string[] = [];
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly log: RequestLog,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** Something was (or is about to be) sent: from here on a failure must be reported in the stream. */
+  get started(): boolean {
+    return this.res.headersSent || this.pending.length > 0;
+  }
+
+  event(name: string, data: string): void {
+    this.pending.push(sseEvent(name, data));
+  }
+
+  relay(event: SseEvent): void {
+    this.pending.push(sseMessage({ event: event.event, data: event.data }));
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const text = this.take();
+    this.log.markFirstByte();
+    if (!this.res.write(text)) await once(this.res, 'drain', { signal: this.signal });
+  }
+
+  end(last = ''): void {
+    if (this.res.destroyed) return;
+    this.res.end(this.take() + last);
+  }
+
+  private take(): string {
+    if (!this.res.headersSent) this.res.writeHead(200, { ...SSE_HEADERS, 'x-generation-id': this.log.id });
+    const text = this.pending.length === 1 ? (this.pending[0] as string) : this.pending.join('');
+    this.pending = [];
+    return text;
+  }
+}
+
+export function streamCut(providerId: string): GatewayError {
+  return new GatewayError(502, 'upstream_stream_cut', `Provider "${providerId}" ended the stream unexpectedly`, {
+    provider: providerId,
+  });
+}
+
+export interface PumpInput {
+  upstreamBody: AsyncIterable<Uint8Array>;
+  parser: SseParser;
+  writer: AnthropicEventWriter;
+  providerId: string;
+  signal: AbortSignal;
+  /** Runs once the upstream stream ended cleanly; may still throw a GatewayError. */
+  onEnd(): void;
+}
+
+/**
+ * Reads the upstream stream through `parser` (whose callback queues events on the writer),
+ * flushing after every network chunk. Returns the failure that ended it, if any: transport
+ * errors, a cut stream, or a GatewayError thrown by the event callback or `onEnd`.
+ */
+export async function pumpUpstream(input: PumpInput): Promise<GatewayError | undefined> {
+  try {
+    for await (const chunk of input.upstreamBody) {
+      input.parser.push(chunk);
+      await input.writer.flush();
+    }
+    if (input.parser.end().truncated) return streamCut(input.providerId);
+    input.onEnd();
+    return undefined;
+  } catch (err) {
+    const failure = upstreamFailure(err, input.providerId, input.signal);
+    return failure.reason === 'upstream_unreachable' ? streamCut(input.providerId) : failure;
+  }
+}
+
+/**
+ * Ends the response exactly once: the queued events, then `message_stop` having been queued by
+ * the caller on success, or an `error` event on failure. A failure before anything was sent is
+ * thrown instead, for the scope to answer with its status. Returns the status to log.
+ */
+export function endAnthropicStream(
+  writer: AnthropicEventWriter,
+  log: RequestLog,
+  failure: GatewayError | undefined,
+): { status: number; errorCode: string | null } {
+  if (!failure) {
+    writer.end();
+    return { status: 200, errorCode: null };
+  }
+  if (failure.status === 499) return { status: 499, errorCode: failure.reason };
+  log.finishReason = 'error';
+  if (!writer.started) throw failure;
+  writer.end(sseEvent('error', JSON.stringify(anthropicErrorBody(failure))));
+  return { status: failure.status, errorCode: failure.reason };
+}

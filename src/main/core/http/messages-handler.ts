@@ -1,0 +1,288 @@
+/**
+ * The Anthropic-compatible endpoint (POST /v1/messages and /v1/messages/count_tokens) for
+ * tools that speak Anthropic, such as Claude Code and the Anthropic SDK. Any configured model
+ * can answer: Anthropic providers natively, the others through translation to and from
+ * OpenAI's chat format. Errors, including auth errors, are in Anthropic's shape.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { GatewayError } from '../../../shared/errors.js';
+import type { GatewayContext } from '../gateway-context.js';
+import { reserveSpend } from '../policy/spend-gate.js';
+import { messageDeltaEventSchema, messageStartEventSchema, errorEventSchema, type AnthropicUsageDelta } from '../protocol/anthropic-wire.js';
+import { anthropicMessageOf } from '../protocol/anthropic-inbound/from-openai-response.js';
+import { AnthropicStreamTranslator, type AnthropicEvent } from '../protocol/anthropic-inbound/from-openai-stream.js';
+import { SseParser } from '../protocol/sse.js';
+import { EMPTY_USAGE, type TokenUsage } from '../protocol/token-usage.js';
+import { streamErrorOf } from '../providers/anthropic/error-parsing.js';
+import { finishReasonOf, tokenUsageOf } from '../providers/anthropic/usage-mapping.js';
+import type { JsonObject } from '../providers/provider-adapter.js';
+import { candidatesFor, dispatch, type Dispatched } from '../router/dispatch.js';
+import type { AppKey } from '../secrets/app-keys.js';
+import type { RequestLog } from '../usage/request-log.js';
+import { sendAnthropicError } from './anthropic-errors.js';
+import { AnthropicEventWriter, endAnthropicStream, pumpUpstream, streamCut } from './anthropic-sse.js';
+import { countTokensAdapters, messagesAdapters } from './messages-adapters.js';
+import { requireModel, withProxyScope } from './proxy-handler.js';
+import { sendJson } from './respond.js';
+import type { ApiRoute } from './server.js';
+
+type JsonAnswer = Extract<Dispatched, { kind: 'json' }>;
+type StreamAnswer = Extract<Dispatched, { kind: 'stream' }>;
+type Outcome = { status: number; errorCode: string | null };
+
+const stopSequencesSchema = z.array(z.string()).catch([]);
+
+function modelNotFound(model: string): GatewayError {
+  return new GatewayError(404, 'model_not_found', `Model "${model}" is not served by any configured provider`, { model });
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An event payload from an Anthropic provider, checked against its schema. */
+function parseEvent<T>(schema: z.ZodType<T>, data: string, providerId: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    json = undefined;
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  throw new GatewayError(502, 'upstream_invalid_response', `Provider "${providerId}" sent a malformed stream event`, { provider: providerId });
+}
+
+/** message_delta counts are cumulative and present only when they apply: later ones replace earlier ones. */
+function mergeUsage(into: AnthropicUsageDelta, next: AnthropicUsageDelta | null | undefined): AnthropicUsageDelta {
+  const merged: Record<string, unknown> = { ...into };
+  for (const [key, value] of Object.entries(next ?? {})) if (value !== null && value !== undefined) merged[key] = value;
+  return merged as AnthropicUsageDelta;
+}
+
+function tokenUsageOfDelta(usage: AnthropicUsageDelta): TokenUsage {
+  return tokenUsageOf({ ...usage, input_tokens: usage.input_tokens ?? 0, output_tokens: usage.output_tokens ?? 0 });
+}
+
+/** An Anthropic provider's message, as answered, with the generation id and the cost. */
+function sendNativeMessage(res: ServerResponse, answer: JsonAnswer, log: RequestLog): Outcome {
+  const { mapped } = answer;
+  log.usage = mapped.usage;
+  log.finishReason = mapped.finishReason;
+  log.cost = mapped.usage ? answer.costOf(mapped.usage) : null;
+  const usage = isObject(mapped.body.usage) ? mapped.body.usage : {};
+  log.markFirstByte();
+  sendJson(res, 200, { ...mapped.body, id: log.id, usage: { ...usage, cost: log.cost } }, { 'x-generation-id': log.id });
+  return { status: 200, errorCode: null };
+}
+
+function sendTranslatedMessage(res: ServerResponse, answer: JsonAnswer, log: RequestLog, stopSequences: string[]): Outcome {
+  const { mapped } = answer;
+  log.usage = mapped.usage;
+  log.finishReason = mapped.finishReason;
+  log.cost = mapped.usage ? answer.costOf(mapped.usage) : null;
+  const message = anthropicMessageOf(mapped.body, {
+    id: log.id,
+    model: log.model,
+    providerId: answer.endpoint.provider.id,
+    stopSequences,
+    usage: mapped.usage,
+    cost: log.cost,
+  });
+  log.markFirstByte();
+  sendJson(res, 200, message, { 'x-generation-id': log.id });
+  return { status: 200, errorCode: null };
+}
+
+/**
+ * Relays an Anthropic provider's event stream as it comes, reading the usage on the way:
+ * message_start gets the generation id, the final message_delta the cost.
+ */
+async function relayNativeStream(res: ServerResponse, answer: StreamAnswer, log: RequestLog, signal: AbortSignal): Promise<Outcome> {
+  const providerId = answer.endpoint.provider.id;
+  const writer = new AnthropicEventWriter(res, log, signal);
+  let usage: AnthropicUsageDelta | undefined;
+  let stopReason: string | null = null;
+  let stopped = false;
+  const parser = new SseParser((event) => {
+    switch (event.event) {
+      case 'message_start': {
+        const start = parseEvent(messageStartEventSchema, event.data, providerId);
+        usage = mergeUsage({}, start.message.usage);
+        writer.event('message_start', JSON.stringify({ ...start, message: { ...start.message, id: log.id } }));
+        return;
+      }
+      case 'message_delta': {
+        const delta = parseEvent(messageDeltaEventSchema, event.data, providerId);
+        usage = mergeUsage(usage ?? {}, delta.usage);
+        stopReason = delta.delta.stop_reason ?? stopReason;
+        const cost = answer.costOf(tokenUsageOfDelta(usage));
+        writer.event('message_delta', JSON.stringify({ ...delta, usage: { ...delta.usage, cost } }));
+        return;
+      }
+      case 'error':
+        throw streamErrorOf(providerId, parseEvent(errorEventSchema, event.data, providerId).error);
+      case 'message_stop':
+        stopped = true;
+        break;
+    }
+    writer.relay(event);
+  });
+  const failure = await pumpUpstream({
+    upstreamBody: answer.body,
+    parser,
+    writer,
+    providerId,
+    signal,
+    onEnd: () => {
+      if (!stopped) throw streamCut(providerId);
+    },
+  });
+  if (usage) {
+    log.usage = tokenUsageOfDelta(usage);
+    log.cost = answer.costOf(log.usage);
+  }
+  log.finishReason = finishReasonOf(stopReason);
+  return endAnthropicStream(writer, log, failure);
+}
+
+/** Translates an OpenAI-shaped stream (any non-Anthropic provider, through its adapter) to Anthropic events. */
+async function relayTranslatedStream(
+  res: ServerResponse,
+  answer: StreamAnswer,
+  log: RequestLog,
+  signal: AbortSignal,
+  stopSequences: string[],
+): Promise<Outcome> {
+  const providerId = answer.endpoint.provider.id;
+  const writer = new AnthropicEventWriter(res, log, signal);
+  const translator = new AnthropicStreamTranslator({ id: log.id, model: log.model, providerId, stopSequences });
+  const emit = (events: AnthropicEvent[]) => {
+    for (const event of events) writer.event(event.type, JSON.stringify(event));
+  };
+  const feed = (chunks: string[]) => {
+    for (const data of chunks) {
+      if (data === '[DONE]') continue;
+      emit(translator.push(data));
+      if (translator.failure) throw translator.failure;
+    }
+  };
+  const parser = new SseParser((event) => feed(answer.mapper.onEvent(event)));
+  const failure = await pumpUpstream({
+    upstreamBody: answer.body,
+    parser,
+    writer,
+    providerId,
+    signal,
+    onEnd: () => feed(answer.mapper.onEnd()),
+  });
+  log.usage = translator.usage;
+  log.finishReason = translator.finishReason;
+  log.cost = translator.usage ? answer.costOf(translator.usage) : null;
+  if (!failure) emit(translator.finish(log.cost));
+  return endAnthropicStream(writer, log, failure);
+}
+
+async function createMessage(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  appKey: AppKey,
+  body: JsonObject,
+  shutdownSignal: AbortSignal,
+): Promise<void> {
+  const model = typeof body.model === 'string' ? body.model : '';
+  await withProxyScope(
+    ctx,
+    res,
+    appKey,
+    model,
+    shutdownSignal,
+    async ({ log, signal }) => {
+      requireModel(body);
+      const stream = body.stream === true;
+      log.streamed = stream;
+      const candidates = candidatesFor(ctx, body, model);
+      if (candidates.length === 0) throw modelNotFound(model);
+      const affordable = reserveSpend(ctx, appKey, log, 'chat', body, candidates);
+      const routed: GatewayContext = { ...ctx, adapters: messagesAdapters(ctx.adapters, req.headers, model) };
+      const answer = await dispatch(routed, affordable, { op: 'chat', body, stream, log, signal });
+      const native = answer.endpoint.provider.family === 'anthropic';
+      const stopSequences = stopSequencesSchema.parse(body.stop_sequences ?? []);
+      if (answer.kind === 'json') {
+        return native ? sendNativeMessage(res, answer, log) : sendTranslatedMessage(res, answer, log, stopSequences);
+      }
+      return native ? relayNativeStream(res, answer, log, signal) : relayTranslatedStream(res, answer, log, signal, stopSequences);
+    },
+    (err) => sendAnthropicError(res, err),
+  );
+}
+
+function notCountable(model: string, provider: { id: string; type: string }): GatewayError {
+  return new GatewayError(
+    501,
+    'count_tokens_unsupported',
+    `Token counting needs the model's own tokenizer: "${model}" is served by provider "${provider.id}" (${provider.type}), ` +
+      'which has no token-counting API, and the gateway does not guess. Only models of Anthropic providers can be counted.',
+    { model, provider: provider.id },
+    // Anthropic SDKs retry 5xx answers unless told not to; this one will not change.
+    { 'x-should-retry': 'false' },
+  );
+}
+
+/**
+ * Counted by the Anthropic provider serving the model (its fallbacks too, while they are
+ * Anthropic's); free, so logged with zero tokens and zero cost.
+ */
+async function countTokens(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  appKey: AppKey,
+  body: JsonObject,
+  shutdownSignal: AbortSignal,
+): Promise<void> {
+  const model = typeof body.model === 'string' ? body.model : '';
+  await withProxyScope(
+    ctx,
+    res,
+    appKey,
+    model,
+    shutdownSignal,
+    async ({ log, signal }) => {
+      requireModel(body);
+      const candidates = candidatesFor(ctx, body, model);
+      const [first] = candidates;
+      if (!first) throw modelNotFound(model);
+      const firstOther = candidates.findIndex((c) => c.endpoint.provider.family !== 'anthropic');
+      const countable = firstOther < 0 ? candidates : candidates.slice(0, firstOther);
+      if (countable.length === 0) throw notCountable(model, first.endpoint.provider);
+      const routed: GatewayContext = { ...ctx, adapters: countTokensAdapters(req.headers) };
+      // Without `stream`, dispatch reads the answer: it is always the JSON kind.
+      const answer = (await dispatch(routed, countable, { op: 'chat', body, stream: false, log, signal })) as JsonAnswer;
+      log.usage = EMPTY_USAGE;
+      log.cost = 0;
+      log.markFirstByte();
+      sendJson(res, 200, answer.mapped.body, { 'x-generation-id': log.id });
+      return { status: 200, errorCode: null };
+    },
+    (err) => sendAnthropicError(res, err),
+  );
+}
+
+/** POST /v1/messages */
+export function messagesRoute(ctx: GatewayContext): ApiRoute {
+  return {
+    handle: (req, res, { appKey, body, shutdownSignal }) => createMessage(ctx, req, res, appKey, body, shutdownSignal),
+    sendError: sendAnthropicError,
+  };
+}
+
+/** POST /v1/messages/count_tokens */
+export function countTokensRoute(ctx: GatewayContext): ApiRoute {
+  return {
+    handle: (req, res, { appKey, body, shutdownSignal }) => countTokens(ctx, req, res, appKey, body, shutdownSignal),
+    sendError: sendAnthropicError,
+  };
+}

@@ -1,0 +1,204 @@
+/**
+ * OpenAI chat.completion.chunk JSON texts -> the Anthropic Messages stream events
+ * (message_start, ping, content_block_start/delta/stop, message_delta, message_stop).
+ * One block is open at a time, numbered in order: thinking, text and each tool call get
+ * their own block, as Anthropic's own streams do.
+ */
+import { GatewayError } from '../../../../shared/errors.js';
+import { parseOpenAiUsage, type TokenUsage } from '../token-usage.js';
+import { anthropicUsageOf, matchedStopSequence, newToolUseId, stopReasonOf } from './message-parts.js';
+import { chatChunkSchema, type ChatChunk, type ChatChunkDelta, type ReasoningDetail } from './openai-output.js';
+import { signatureOf, thinkingBlockOf } from './reasoning-blocks.js';
+
+/** One event; its `type` is also the SSE event name. */
+export interface AnthropicEvent {
+  type: string;
+  [field: string]: unknown;
+}
+
+export interface StreamContext {
+  /** The generation id, which is the message id the client sees. */
+  id: string;
+  model: string;
+  providerId: string;
+  stopSequences: readonly string[];
+}
+
+type BlockKind = 'text' | 'thinking' | 'tool_use';
+type ToolCallDelta = NonNullable<ChatChunkDelta['tool_calls']>[number];
+
+interface OpenBlock {
+  index: number;
+  kind: BlockKind;
+  /** The `reasoning_details` index a thinking block was opened for: a new one starts a new block. */
+  reasoningIndex?: number | null;
+}
+
+const EMPTY_BLOCKS = {
+  text: { type: 'text', text: '' },
+  thinking: { type: 'thinking', thinking: '', signature: '' },
+} as const;
+
+export class AnthropicStreamTranslator {
+  /** The last usage the upstream reported (OpenAI sends it in the final chunk). */
+  usage: TokenUsage | undefined;
+  finishReason: string | null = null;
+  /** Set when the upstream reported a failure inside the stream; no further chunk is expected. */
+  failure: GatewayError | undefined;
+  private started = false;
+  private nextIndex = 0;
+  private open: OpenBlock | undefined;
+  /** OpenAI tool-call index -> Anthropic block index. */
+  private readonly toolBlocks = new Map<number, number>();
+  private stopSequence: string | null = null;
+  private refused = false;
+
+  constructor(private readonly ctx: StreamContext) {}
+
+  /** The events owed for one upstream chunk; the first call also opens the message. */
+  push(data: string): AnthropicEvent[] {
+    const chunk = this.parse(data);
+    const out: AnthropicEvent[] = [];
+    this.begin(out);
+    if (chunk.error) {
+      const detail = chunk.error.message ?? 'unknown error';
+      this.failure = new GatewayError(502, 'upstream_error', `Provider "${this.ctx.providerId}" failed mid-stream: ${detail}`, {
+        provider: this.ctx.providerId,
+      });
+      return out;
+    }
+    this.usage = parseOpenAiUsage(chunk.usage) ?? this.usage;
+    const choice = chunk.choices?.[0];
+    if (!choice) return out;
+    if (choice.delta) this.delta(choice.delta, out);
+    if (choice.finish_reason) this.finishReason = choice.finish_reason;
+    this.stopSequence = matchedStopSequence(choice.stop_reason, this.ctx.stopSequences) ?? this.stopSequence;
+    return out;
+  }
+
+  /** The closing events of a stream that ended cleanly: the last block's stop, message_delta with usage, message_stop. */
+  finish(cost: number | null): AnthropicEvent[] {
+    const out: AnthropicEvent[] = [];
+    this.begin(out);
+    this.close(out);
+    const stopReason = this.refused ? 'refusal' : stopReasonOf(this.finishReason, this.stopSequence);
+    out.push({
+      type: 'message_delta',
+      delta: { stop_reason: stopReason, stop_sequence: stopReason === 'stop_sequence' ? this.stopSequence : null },
+      usage: { ...anthropicUsageOf(this.usage), cost },
+    });
+    out.push({ type: 'message_stop' });
+    return out;
+  }
+
+  private parse(data: string): ChatChunk {
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      json = undefined;
+    }
+    const parsed = chatChunkSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new GatewayError(502, 'upstream_invalid_response', `Provider "${this.ctx.providerId}" sent a stream chunk that is not a chat completion chunk`, {
+        provider: this.ctx.providerId,
+      });
+    }
+    return parsed.data;
+  }
+
+  /** Usage is unknown until the end, so message_start carries zeros and message_delta the real counts. */
+  private begin(out: AnthropicEvent[]): void {
+    if (this.started) return;
+    this.started = true;
+    out.push({
+      type: 'message_start',
+      message: {
+        id: this.ctx.id,
+        type: 'message',
+        role: 'assistant',
+        model: this.ctx.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: anthropicUsageOf(undefined),
+      },
+    });
+    out.push({ type: 'ping' });
+  }
+
+  private delta(delta: ChatChunkDelta, out: AnthropicEvent[]): void {
+    // OpenRouter sends reasoning both as text and as details; the details carry the signatures.
+    if (delta.reasoning_details?.length) {
+      for (const detail of delta.reasoning_details) this.reasoningDetail(detail, out);
+    } else {
+      const reasoning = delta.reasoning || delta.reasoning_content;
+      if (reasoning) this.write('thinking', { type: 'thinking_delta', thinking: reasoning }, out);
+    }
+    if (delta.content) this.write('text', { type: 'text_delta', text: delta.content }, out);
+    if (delta.refusal) {
+      this.refused = true;
+      this.write('text', { type: 'text_delta', text: delta.refusal }, out);
+    }
+    for (const call of delta.tool_calls ?? []) this.toolCall(call, out);
+  }
+
+  private reasoningDetail(detail: ReasoningDetail, out: AnthropicEvent[]): void {
+    if (detail.type === 'reasoning.encrypted') {
+      const block = thinkingBlockOf(detail);
+      if (!block) return;
+      this.close(out);
+      const index = this.nextIndex++;
+      out.push({ type: 'content_block_start', index, content_block: block });
+      out.push({ type: 'content_block_stop', index });
+      return;
+    }
+    const text = detail.type === 'reasoning.summary' ? detail.summary : detail.text;
+    if (text) this.write('thinking', { type: 'thinking_delta', thinking: text }, out, detail.index);
+    const { signature } = detail;
+    if (signature) this.write('thinking', { type: 'signature_delta', signature: signatureOf({ ...detail, signature }) }, out, detail.index);
+  }
+
+  private toolCall(call: ToolCallDelta, out: AnthropicEvent[]): void {
+    let index = this.toolBlocks.get(call.index);
+    if (index === undefined) {
+      this.close(out);
+      index = this.nextIndex++;
+      this.toolBlocks.set(call.index, index);
+      this.open = { index, kind: 'tool_use' };
+      out.push({
+        type: 'content_block_start',
+        index,
+        content_block: { type: 'tool_use', id: call.id || newToolUseId(), name: call.function?.name ?? '', input: {} },
+      });
+    }
+    // Upstreams send each call's arguments before the next call starts; should one interleave,
+    // its pieces still go to its own block index, which is what Anthropic clients assemble by.
+    const args = call.function?.arguments;
+    if (args) out.push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: args } });
+  }
+
+  /** A delta into the open block of `kind`, opening one (and closing any other) first. */
+  private write(kind: 'text' | 'thinking', delta: AnthropicEvent, out: AnthropicEvent[], reasoningIndex?: number | null): void {
+    const open = this.open;
+    const sameBlock =
+      open?.kind === kind && (reasoningIndex == null || open.reasoningIndex == null || open.reasoningIndex === reasoningIndex);
+    let index: number;
+    if (open && sameBlock) {
+      index = open.index;
+      open.reasoningIndex ??= reasoningIndex;
+    } else {
+      this.close(out);
+      index = this.nextIndex++;
+      this.open = { index, kind, reasoningIndex };
+      out.push({ type: 'content_block_start', index, content_block: EMPTY_BLOCKS[kind] });
+    }
+    out.push({ type: 'content_block_delta', index, delta });
+  }
+
+  private close(out: AnthropicEvent[]): void {
+    if (!this.open) return;
+    out.push({ type: 'content_block_stop', index: this.open.index });
+    this.open = undefined;
+  }
+}

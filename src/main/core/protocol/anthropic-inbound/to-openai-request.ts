@@ -1,0 +1,233 @@
+/**
+ * An Anthropic Messages API request as an OpenAI chat/completions body, for models served by
+ * OpenAI-compatible (or Gemini, through the adapter's OpenAI form) providers.
+ *
+ * Dropped on purpose, because OpenAI-compatible APIs have no equivalent or reject the field:
+ * `top_k`, `metadata`, `thinking` and `output_config.effort` (a reasoning request sent to a
+ * non-reasoning model is a 400 there), `cache_control` (those providers cache on their own),
+ * `service_tier`. Blocks and tools with no OpenAI form (server tools, URL documents) are a 400.
+ */
+import { z } from 'zod';
+import { GatewayError } from '../../../../shared/errors.js';
+import {
+  customToolSchema,
+  messagesRequestSchema,
+  type AnthropicDocumentBlock,
+  type AnthropicImageBlock,
+  type AnthropicMessagesRequest,
+  type AnthropicRequestContentBlock,
+  type AnthropicToolChoice,
+  type AnthropicToolResultBlock,
+} from '../anthropic-wire.js';
+import { reasoningDetailOf } from './reasoning-blocks.js';
+
+export interface OpenAiTarget {
+  /** OpenAI's own API wants `max_completion_tokens` (its reasoning models refuse `max_tokens`); most compatible servers know only `max_tokens`. */
+  maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  /**
+   * Send earlier thinking back as OpenRouter `reasoning_details`, for targets that read them
+   * (signatures keep multi-turn tool use with reasoning working). Strict OpenAI-compatible
+   * APIs refuse unknown message fields, so for them thinking is left out.
+   */
+  replayReasoning: boolean;
+}
+
+type JsonObject = Record<string, unknown>;
+type ContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string } }
+  | { type: 'file'; file: { filename: string; file_data: string } };
+
+/** Only custom tools translate; server tools (`web_search_…`, `bash_…`) exist only on Anthropic's side. */
+const translatableRequestSchema = messagesRequestSchema.extend({
+  tools: z.array(customToolSchema.extend({ type: z.literal('custom').optional() })).optional(),
+});
+export type TranslatableRequest = z.infer<typeof translatableRequestSchema>;
+
+const documentSourceSchema = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('base64'), media_type: z.string(), data: z.string() }),
+  z.looseObject({ type: z.literal('text'), data: z.string() }),
+]);
+
+interface IssueLike {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  errors?: IssueLike[][];
+}
+
+/** The most specific issue: unions report "Invalid input" at their root, the useful detail is deeper. */
+function deepestIssue(issue: IssueLike, prefix: PropertyKey[] = []): { path: string; message: string } {
+  const path = [...prefix, ...issue.path];
+  let best: { path: string; message: string } | undefined;
+  for (const branch of issue.errors ?? []) {
+    for (const sub of branch) {
+      const candidate = deepestIssue(sub, path);
+      if (!best || candidate.path.split('.').length > best.path.split('.').length) best = candidate;
+    }
+  }
+  return best ?? { path: path.map(String).join('.'), message: issue.message };
+}
+
+function untranslatable(model: string, what: string): GatewayError {
+  return new GatewayError(400, 'untranslatable_request', `Model "${model}" is not an Anthropic model, so ${what} cannot be sent to it`, {
+    model,
+  });
+}
+
+/** Reads a /v1/messages body for translation; what does not fit is a 400 naming the field. */
+export function parseTranslatableRequest(body: unknown, model: string): TranslatableRequest {
+  const parsed = translatableRequestSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const first = parsed.error.issues[0];
+  const issue = first ? deepestIssue(first as IssueLike) : { path: '', message: 'invalid request' };
+  throw new GatewayError(400, 'untranslatable_request', `Invalid request for model "${model}" at "${issue.path}": ${issue.message}`, {
+    model,
+    path: issue.path,
+  });
+}
+
+function systemText(system: AnthropicMessagesRequest['system']): string {
+  if (system === undefined) return '';
+  return typeof system === 'string' ? system : system.map((block) => block.text).join('\n');
+}
+
+/** A single text part as a plain string: the form every compatible server accepts. */
+function contentOf(parts: ContentPart[]): string | ContentPart[] {
+  const [first] = parts;
+  if (parts.length === 1 && first?.type === 'text') return first.text;
+  return parts;
+}
+
+function imagePart(block: AnthropicImageBlock): ContentPart {
+  const { source } = block;
+  const url = source.type === 'base64' ? `data:${source.media_type};base64,${source.data}` : source.url;
+  return { type: 'image_url', image_url: { url } };
+}
+
+function documentPart(block: AnthropicDocumentBlock, model: string): ContentPart {
+  const source = documentSourceSchema.safeParse(block.source);
+  if (!source.success) throw untranslatable(model, `a document given as "${block.source.type}" (send it as base64 or text)`);
+  if (source.data.type === 'text') return { type: 'text', text: source.data.data };
+  const { media_type: mediaType, data } = source.data;
+  return { type: 'file', file: { filename: block.title ?? 'document.pdf', file_data: `data:${mediaType};base64,${data}` } };
+}
+
+/**
+ * OpenAI tool messages carry text only, so images and documents of a tool result travel in the
+ * user message that follows the tool messages.
+ */
+function toolResult(block: AnthropicToolResultBlock, model: string): { message: JsonObject; media: ContentPart[] } {
+  const content = block.content ?? '';
+  if (typeof content === 'string') return { message: { role: 'tool', tool_call_id: block.tool_use_id, content }, media: [] };
+  const texts: ContentPart[] = [];
+  const media: ContentPart[] = [];
+  for (const part of content) {
+    if (part.type === 'text') texts.push({ type: 'text', text: part.text });
+    else media.push(part.type === 'image' ? imagePart(part) : documentPart(part, model));
+  }
+  return { message: { role: 'tool', tool_call_id: block.tool_use_id, content: texts.length === 0 ? '' : contentOf(texts) }, media };
+}
+
+/** Tool results become tool messages, which OpenAI wants right after the assistant's calls: they go first. */
+function userMessages(blocks: AnthropicRequestContentBlock[], model: string): JsonObject[] {
+  const out: JsonObject[] = [];
+  const parts: ContentPart[] = [];
+  for (const block of blocks) {
+    switch (block.type) {
+      case 'tool_result': {
+        const { message, media } = toolResult(block, model);
+        out.push(message);
+        parts.push(...media);
+        break;
+      }
+      case 'text':
+        parts.push({ type: 'text', text: block.text });
+        break;
+      case 'image':
+        parts.push(imagePart(block));
+        break;
+      case 'document':
+        parts.push(documentPart(block, model));
+        break;
+      default:
+        throw untranslatable(model, `a "${block.type}" block in a user message`);
+    }
+  }
+  if (parts.length > 0) out.push({ role: 'user', content: contentOf(parts) });
+  return out;
+}
+
+function assistantMessage(blocks: AnthropicRequestContentBlock[], model: string, target: OpenAiTarget): JsonObject {
+  const texts: ContentPart[] = [];
+  const toolCalls: JsonObject[] = [];
+  const reasoning: JsonObject[] = [];
+  for (const block of blocks) {
+    switch (block.type) {
+      case 'text':
+        texts.push({ type: 'text', text: block.text });
+        break;
+      case 'tool_use':
+        toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input) } });
+        break;
+      case 'thinking':
+      case 'redacted_thinking': {
+        const detail = reasoningDetailOf(block, reasoning.length);
+        if (detail) reasoning.push(detail);
+        break;
+      }
+      default:
+        throw untranslatable(model, `a "${block.type}" block in an assistant message`);
+    }
+  }
+  const message: JsonObject = { role: 'assistant', content: texts.length === 0 ? null : contentOf(texts) };
+  if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  if (target.replayReasoning && reasoning.length > 0) message.reasoning_details = reasoning;
+  return message;
+}
+
+function toolChoiceOf(choice: AnthropicToolChoice): unknown {
+  switch (choice.type) {
+    case 'auto':
+      return 'auto';
+    case 'any':
+      return 'required';
+    case 'none':
+      return 'none';
+    case 'tool':
+      return { type: 'function', function: { name: choice.name } };
+  }
+}
+
+export function toOpenAiChatBody(request: TranslatableRequest, target: OpenAiTarget): JsonObject {
+  const { model } = request;
+  const messages: JsonObject[] = [];
+  const system = systemText(request.system);
+  if (system) messages.push({ role: 'system', content: system });
+  for (const message of request.messages) {
+    if (typeof message.content === 'string') messages.push({ role: message.role, content: message.content });
+    else if (message.role === 'user') messages.push(...userMessages(message.content, model));
+    else messages.push(assistantMessage(message.content, model, target));
+  }
+
+  const body: JsonObject = { model, messages, [target.maxTokensField]: request.max_tokens };
+  if (request.stream) body.stream = true;
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.top_p !== undefined) body.top_p = request.top_p;
+  if (request.stop_sequences?.length) body.stop = request.stop_sequences;
+  if (request.tools?.length) {
+    body.tools = request.tools.map((tool) => ({
+      type: 'function',
+      function: { name: tool.name, ...(tool.description === undefined ? {} : { description: tool.description }), parameters: tool.input_schema },
+    }));
+  }
+  if (request.tool_choice) {
+    body.tool_choice = toolChoiceOf(request.tool_choice);
+    if ('disable_parallel_tool_use' in request.tool_choice && request.tool_choice.disable_parallel_tool_use && request.tools?.length) {
+      body.parallel_tool_calls = false;
+    }
+  }
+  const format = request.output_config?.format;
+  if (format) body.response_format = { type: 'json_schema', json_schema: { name: 'output', schema: format.schema } };
+  return body;
+}

@@ -1,0 +1,71 @@
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+export type Admission = { admitted: true; probe: boolean } | { admitted: false; retryInMs: number };
+
+interface Circuit {
+  consecutiveFailures: number;
+  /** While open: epoch ms when a probe may go. */
+  openUntil: number;
+  cooldownMs: number;
+  probing: boolean;
+}
+
+/**
+ * Per-endpoint circuit breaker: `failureThreshold` consecutive failures open the circuit and
+ * the endpoint sits out `cooldownMs`; then one request probes it (half-open). A good probe
+ * closes the circuit; a failed one reopens it for twice as long, up to `maxCooldownMs`.
+ */
+export class CircuitBreaker {
+  private readonly circuits = new Map<string, Circuit>();
+
+  constructor(
+    private readonly settings: { failureThreshold: number; cooldownMs: number; maxCooldownMs: number },
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  state(key: string): CircuitState {
+    const c = this.circuits.get(key);
+    if (!c || c.consecutiveFailures < this.settings.failureThreshold) return 'closed';
+    return this.now() < c.openUntil || c.probing ? 'open' : 'half-open';
+  }
+
+  /** Epoch ms when an open circuit lets a probe through; undefined when not open. */
+  openUntil(key: string): number | undefined {
+    return this.state(key) === 'open' ? this.circuits.get(key)?.openUntil : undefined;
+  }
+
+  /** Whether a request may go to the endpoint now; a half-open circuit admits one probe at a time. */
+  admit(key: string): Admission {
+    const c = this.circuits.get(key);
+    if (!c || c.consecutiveFailures < this.settings.failureThreshold) return { admitted: true, probe: false };
+    const now = this.now();
+    if (now < c.openUntil) return { admitted: false, retryInMs: c.openUntil - now };
+    if (c.probing) return { admitted: false, retryInMs: c.cooldownMs };
+    c.probing = true;
+    return { admitted: true, probe: true };
+  }
+
+  success(key: string): void {
+    this.circuits.delete(key);
+  }
+
+  failure(key: string): void {
+    let c = this.circuits.get(key);
+    if (!c) {
+      c = { consecutiveFailures: 0, openUntil: 0, cooldownMs: this.settings.cooldownMs, probing: false };
+      this.circuits.set(key, c);
+    }
+    const wasProbe = c.probing;
+    c.probing = false;
+    c.consecutiveFailures += 1;
+    if (c.consecutiveFailures < this.settings.failureThreshold) return;
+    if (wasProbe) c.cooldownMs = Math.min(c.cooldownMs * 2, this.settings.maxCooldownMs);
+    c.openUntil = this.now() + c.cooldownMs;
+  }
+
+  /** A probe that ended without a verdict (the client went away): the next request probes instead. */
+  release(key: string): void {
+    const c = this.circuits.get(key);
+    if (c) c.probing = false;
+  }
+}

@@ -1,0 +1,55 @@
+import type { ProviderType } from '../config/presets.js';
+import type { JsonObject } from '../providers/provider-adapter.js';
+import type { Endpoint } from './catalog.js';
+import type { SortBy } from './provider-preferences.js';
+
+/**
+ * OpenRouter's model variants: `:floor` sorts by price, `:nitro` by throughput, `:free`
+ * keeps only endpoints priced 0 (local models), `:online` adds web search.
+ */
+export type Variant = 'floor' | 'nitro' | 'free' | 'online';
+
+const VARIANTS: readonly Variant[] = ['floor', 'nitro', 'free', 'online'];
+
+export const VARIANT_SORT: Partial<Record<Variant, SortBy>> = { floor: 'price', nitro: 'throughput' };
+
+/**
+ * Splits `model:variant`. A suffix is a variant only when the whole id is not itself a model
+ * (an Ollama tag such as `qwen:free` stays a model name).
+ */
+export function splitVariant(modelId: string, isModel: (id: string) => boolean): { id: string; variant: Variant | undefined } {
+  const colon = modelId.lastIndexOf(':');
+  if (colon <= 0) return { id: modelId, variant: undefined };
+  const suffix = modelId.slice(colon + 1) as Variant;
+  if (!VARIANTS.includes(suffix) || isModel(modelId)) return { id: modelId, variant: undefined };
+  return { id: modelId.slice(0, colon), variant: suffix };
+}
+
+/** OpenRouter's web plugin in the request (`plugins: [{id: "web"}]`) means the same as `:online`. */
+export function asksForWebSearch(body: JsonObject): boolean {
+  return Array.isArray(body.plugins) && body.plugins.some((p) => typeof p === 'object' && p !== null && (p as { id?: unknown }).id === 'web');
+}
+
+/** How one endpoint searches the web natively: another upstream model name, or extra body fields. */
+export interface WebSearchRoute {
+  endpoint: Endpoint;
+  extraBody?: JsonObject;
+}
+
+/**
+ * Providers with a native web search on their OpenAI-compatible API: OpenAI's
+ * `web_search_options` (its search models) and OpenRouter's own `:online` variant.
+ */
+const NATIVE_WEB_SEARCH: Partial<Record<ProviderType, (endpoint: Endpoint) => WebSearchRoute>> = {
+  openai: (endpoint) => ({ endpoint, extraBody: { web_search_options: {} } }),
+  openrouter: (endpoint) =>
+    endpoint.upstreamModel.endsWith(':online')
+      ? { endpoint }
+      : { endpoint: { ...endpoint, upstreamModel: `${endpoint.upstreamModel}:online` } },
+};
+
+export function webSearchRoute(endpoint: Endpoint): WebSearchRoute | undefined {
+  return NATIVE_WEB_SEARCH[endpoint.provider.type]?.(endpoint);
+}
+
+export const WEB_SEARCH_PROVIDERS = Object.keys(NATIVE_WEB_SEARCH).join(', ');

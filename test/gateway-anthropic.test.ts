@@ -1,0 +1,667 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import OpenAI from 'openai';
+import { calcPrice } from '@pydantic/genai-prices';
+import type { AnthropicMessagesRequest } from '../src/main/core/protocol/anthropic-wire.js';
+import { SseParser } from '../src/main/core/protocol/sse.js';
+import { loadBody, loadChunks, loadDdTraceJson, loadHttprr, loadVcrYaml, type Recording } from './helpers/fixtures.js';
+import { replyFromRecording, type UpstreamRequest } from './helpers/mock-upstream.js';
+import { startHarness, type Harness } from './helpers/gateway-harness.js';
+
+const PROVIDER_KEY = 'sk-ant-test';
+const MODELS = [
+  'claude-3-opus-20240229',
+  'claude-sonnet-4-20250514',
+  'claude-sonnet-4-0',
+  'claude-sonnet-4-5',
+  'claude-sonnet-4-5-20250929',
+  'claude-haiku-4-5',
+];
+
+// ---------------------------------------------------------------------------------------------
+// Recording readers
+
+interface RecordedUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+}
+
+interface RecordedBlock {
+  type: string;
+  text?: string;
+  thinking?: string;
+  signature?: string;
+  data?: string;
+  id?: string;
+  name?: string;
+  input?: Record<string, unknown>;
+}
+
+interface RecordedMessage {
+  content: RecordedBlock[];
+  stop_reason: string;
+  usage: RecordedUsage;
+}
+
+interface StreamEventJson {
+  type: string;
+  index?: number;
+  message?: { usage: RecordedUsage };
+  content_block?: RecordedBlock;
+  delta?: { type?: string; text?: string; thinking?: string; signature?: string; partial_json?: string; stop_reason?: string };
+  usage?: Partial<RecordedUsage>;
+}
+
+const requestOf = (rec: Recording) => JSON.parse(rec.request.body) as AnthropicMessagesRequest;
+const messageOf = (rec: Recording) => JSON.parse(rec.response.body) as RecordedMessage;
+
+function recordedEvents(sse: string): StreamEventJson[] {
+  const events: StreamEventJson[] = [];
+  const parser = new SseParser((e) => events.push(JSON.parse(e.data) as StreamEventJson));
+  parser.push(sse);
+  parser.end();
+  return events;
+}
+
+function deltas(events: StreamEventJson[], type: string, field: 'text' | 'thinking' | 'partial_json' | 'signature'): string {
+  return events.filter((e) => e.delta?.type === type).map((e) => e.delta?.[field] ?? '').join('');
+}
+
+function streamUsage(events: StreamEventJson[]): RecordedUsage {
+  const start = events.find((e) => e.type === 'message_start')!.message!.usage;
+  const delta = events.find((e) => e.type === 'message_delta')?.usage ?? {};
+  return { ...start, ...Object.fromEntries(Object.entries(delta).filter(([, v]) => v !== undefined && v !== null)) };
+}
+
+function textOf(message: RecordedMessage): string {
+  return message.content.filter((b) => b.type === 'text').map((b) => b.text).join('');
+}
+
+/** OpenAI semantics: prompt tokens include cache reads and writes. */
+function expectedUsage(u: RecordedUsage) {
+  const cached = u.cache_read_input_tokens ?? 0;
+  const written = u.cache_creation_input_tokens ?? 0;
+  return {
+    prompt_tokens: u.input_tokens + cached + written,
+    completion_tokens: u.output_tokens,
+    prompt_tokens_details: { cached_tokens: cached, cache_write_tokens: written },
+  };
+}
+
+/** The price genai-prices gives Anthropic's own usage, each token class at its own rate. */
+function catalogCost(upstreamModel: string, u: RecordedUsage): number {
+  const price = calcPrice(
+    {
+      input_tokens: u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0),
+      cache_read_tokens: u.cache_read_input_tokens || undefined,
+      cache_write_tokens: u.cache_creation_input_tokens || undefined,
+      output_tokens: u.output_tokens,
+    },
+    upstreamModel,
+    { providerId: 'anthropic' },
+  );
+  if (!price) throw new Error(`genai-prices has no price for ${upstreamModel}`);
+  return price.total_price;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client-side readers
+
+interface ReasoningDetailJson {
+  type: string;
+  text?: string;
+  signature?: string;
+  data?: string;
+  format?: string;
+  index?: number;
+}
+
+interface UsageJson {
+  prompt_tokens: number;
+  completion_tokens: number;
+  prompt_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number };
+  cost?: number;
+}
+
+interface StreamResult {
+  ids: Set<string>;
+  roles: string[];
+  text: string;
+  reasoning: string;
+  details: ReasoningDetailJson[];
+  tools: Map<number, { id: string; name: string; args: string }>;
+  finish: string | null;
+  usage: UsageJson | undefined;
+}
+
+let h: Harness;
+let client: OpenAI;
+
+async function streamChat(body: Record<string, unknown>): Promise<StreamResult> {
+  const stream = await client.chat.completions.create({ model: 'claude/claude-3-opus-20240229', messages: [{ role: 'user', content: 'x' }], ...body, stream: true } as OpenAI.ChatCompletionCreateParamsStreaming);
+  const out: StreamResult = { ids: new Set(), roles: [], text: '', reasoning: '', details: [], tools: new Map(), finish: null, usage: undefined };
+  for await (const chunk of stream) {
+    out.ids.add(chunk.id);
+    if (chunk.usage) out.usage = chunk.usage as UsageJson;
+    const choice = chunk.choices[0];
+    if (!choice) continue;
+    const delta = choice.delta as typeof choice.delta & { reasoning?: string; reasoning_details?: ReasoningDetailJson[] };
+    if (delta.role) out.roles.push(delta.role);
+    out.text += delta.content ?? '';
+    out.reasoning += delta.reasoning ?? '';
+    out.details.push(...(delta.reasoning_details ?? []));
+    out.finish = choice.finish_reason ?? out.finish;
+    for (const call of delta.tool_calls ?? []) {
+      const entry = out.tools.get(call.index) ?? { id: '', name: '', args: '' };
+      entry.id += call.id ?? '';
+      entry.name += call.function?.name ?? '';
+      entry.args += call.function?.arguments ?? '';
+      out.tools.set(call.index, entry);
+    }
+  }
+  return out;
+}
+
+function lastSent(before: number): UpstreamRequest & { body: AnthropicMessagesRequest } {
+  expect(h.upstream.requests.length).toBe(before + 1);
+  return h.upstream.requests[before] as UpstreamRequest & { body: AnthropicMessagesRequest };
+}
+
+async function rowOf(id: string) {
+  const rows = await h.usageRows((all) => all.some((r) => r.id === id));
+  const row = rows.find((r) => r.id === id);
+  if (!row) throw new Error(`no usage row for ${id}`);
+  return row;
+}
+
+beforeAll(async () => {
+  h = await startHarness({
+    config: { providers: { claude: { type: 'anthropic', baseUrl: '${UPSTREAM}/v1', models: MODELS } } },
+    vaultKeys: { claude: [PROVIDER_KEY] },
+  });
+  client = new OpenAI({ baseURL: h.baseURL, apiKey: h.appKey, maxRetries: 0 });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('openai SDK -> gateway -> Anthropic Messages API (JSON)', () => {
+  it('answers a text request, sends Anthropic headers with the key only in x-api-key, and logs the priced row', async () => {
+    const rec = loadHttprr('anthropic/langchaingo__TestClient_CreateMessage.httprr')[0]!;
+    const recorded = requestOf(rec);
+    const message = messageOf(rec);
+    h.upstream.enqueue(replyFromRecording(rec));
+    const before = h.upstream.requests.length;
+    const completion = await client.chat.completions.create({
+      model: 'claude/claude-3-opus-20240229',
+      messages: [{ role: 'user', content: recorded.messages[0]!.content as string }],
+      max_tokens: recorded.max_tokens,
+      temperature: recorded.temperature,
+    });
+
+    const sent = lastSent(before);
+    expect(sent.method).toBe('POST');
+    expect(sent.path).toBe('/v1/messages');
+    expect(sent.headers['x-api-key']).toBe(PROVIDER_KEY);
+    expect(sent.headers['anthropic-version']).toBe('2023-06-01');
+    expect(sent.headers['content-type']).toBe('application/json');
+    expect(sent.headers.authorization).toBeUndefined();
+    expect(sent.url).not.toContain(PROVIDER_KEY);
+    expect(sent.rawBody).not.toContain(PROVIDER_KEY);
+    expect(JSON.stringify(sent.headers)).not.toContain(h.appKey);
+    expect(sent.body).toEqual({ ...recorded, model: 'claude-3-opus-20240229' });
+
+    expect(completion.id).toMatch(/^gen-/);
+    expect(completion.choices[0]?.message.content).toBe(textOf(message));
+    expect(completion.choices[0]?.finish_reason).toBe('stop');
+    expect(completion.usage).toMatchObject(expectedUsage(message.usage));
+    const cost = (completion.usage as unknown as { cost: number }).cost;
+    expect(cost).toBeCloseTo(catalogCost('claude-3-opus-20240229', message.usage), 10);
+
+    const row = await rowOf(completion.id);
+    expect(row).toMatchObject({
+      provider: 'claude', model: 'claude/claude-3-opus-20240229', upstream_model: 'claude-3-opus-20240229', status: 200, streamed: false,
+      finish_reason: 'stop', prompt_tokens: message.usage.input_tokens, completion_tokens: message.usage.output_tokens,
+    });
+    expect(row.cost).toBeCloseTo(cost, 10);
+  });
+
+  it.each([
+    ['vercel__anthropic-text.json', 'claude-sonnet-4-5-20250929'],
+    ['vercel__anthropic-tool-no-args.json', 'claude-3-opus-20240229'],
+  ])('replays %s', async (file, model) => {
+    const message = JSON.parse(loadBody(`anthropic/${file}`)) as RecordedMessage;
+    h.upstream.enqueue({ body: message });
+    const completion = await client.chat.completions.create({
+      model: `claude/${model}`,
+      messages: [{ role: 'user', content: 'x' }],
+      tools: [{ type: 'function', function: { name: 'updateIssueList', parameters: { type: 'object', properties: {} } } }],
+    });
+    const choice = completion.choices[0]!;
+    expect(choice.message.content).toBe(textOf(message));
+    const tools = message.content.filter((b) => b.type === 'tool_use');
+    expect(choice.message.tool_calls ?? []).toEqual(
+      tools.map((b) => ({ id: b.id, type: 'function', function: { name: b.name, arguments: JSON.stringify(b.input) } })),
+    );
+    expect(choice.finish_reason).toBe(tools.length > 0 ? 'tool_calls' : 'stop');
+    expect(completion.usage).toMatchObject(expectedUsage(message.usage));
+  });
+
+  it('sends tool definitions and returns a tool call (recorded request and answer)', async () => {
+    const rec = loadDdTraceJson('anthropic/dd-trace__anthropic_v1_messages_post_28bbec95.json');
+    const recorded = requestOf(rec);
+    h.upstream.enqueue(replyFromRecording(rec));
+    const before = h.upstream.requests.length;
+    const completion = await client.chat.completions.create({
+      model: 'claude/claude-sonnet-4-5-20250929',
+      messages: [{ role: 'user', content: recorded.messages[0]!.content as string }],
+      max_tokens: recorded.max_tokens,
+      temperature: recorded.temperature,
+      tools: recorded.tools!.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: t.input_schema } })),
+    });
+    expect(lastSent(before).body).toEqual(recorded);
+    const call = completion.choices[0]?.message.tool_calls?.[0];
+    const recordedCall = messageOf(rec).content.find((b) => b.type === 'tool_use')!;
+    expect(call).toEqual({ id: recordedCall.id, type: 'function', function: { name: 'add', arguments: JSON.stringify(recordedCall.input) } });
+    expect(JSON.parse(call?.type === 'function' ? call.function.arguments : '')).toEqual({ a: 1, b: 2 });
+    expect(completion.choices[0]?.finish_reason).toBe('tool_calls');
+  });
+
+  it('returns parallel tool calls and sends their results back as one user turn (recorded round trip)', async () => {
+    const [first, second] = loadVcrYaml('anthropic/pydantic-ai__test_multiple_parallel_tool_calls.yaml');
+    const opening = requestOf(first!);
+    const followUp = requestOf(second!);
+    const tools = opening.tools!.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: t.input_schema } }));
+    const question = (opening.messages[0]!.content as { text: string }[])[0]!.text;
+    const messages: OpenAI.ChatCompletionMessageParam[] = [
+      { role: 'system', content: opening.system as string },
+      { role: 'user', content: [{ type: 'text', text: question }] },
+    ];
+
+    h.upstream.enqueue(replyFromRecording(first!));
+    let before = h.upstream.requests.length;
+    const turn = await client.chat.completions.create({ model: 'claude/claude-haiku-4-5', messages, tools, tool_choice: 'auto' });
+    const sentFirst = lastSent(before).body;
+    expect(sentFirst.messages).toEqual(opening.messages);
+    expect(sentFirst.system).toEqual([{ type: 'text', text: opening.system }]);
+    expect(sentFirst).toMatchObject({ tools: opening.tools, tool_choice: opening.tool_choice, max_tokens: opening.max_tokens });
+
+    const assistant = turn.choices[0]!.message;
+    const calls = assistant.tool_calls ?? [];
+    const recordedCalls = messageOf(first!).content.filter((b) => b.type === 'tool_use');
+    expect(calls.map((c) => (c.type === 'function' ? [c.id, c.function.name, JSON.parse(c.function.arguments)] : []))).toEqual(
+      recordedCalls.map((b) => [b.id, b.name, b.input]),
+    );
+    expect(turn.choices[0]?.finish_reason).toBe('tool_calls');
+
+    const results = followUp.messages[2]!.content as { tool_use_id: string; content: string }[];
+    h.upstream.enqueue(replyFromRecording(second!));
+    before = h.upstream.requests.length;
+    const answer = await client.chat.completions.create({
+      model: 'claude/claude-haiku-4-5',
+      messages: [
+        ...messages,
+        { role: 'assistant', content: assistant.content, tool_calls: calls },
+        ...results.map((r): OpenAI.ChatCompletionToolMessageParam => ({ role: 'tool', tool_call_id: r.tool_use_id, content: r.content })),
+      ],
+      tools,
+      tool_choice: 'auto',
+    });
+    // pydantic-ai also sent the default is_error: false.
+    const expected = followUp.messages.map((m) =>
+      typeof m.content === 'string' ? m : { ...m, content: m.content.map((b) => (b.type === 'tool_result' ? { ...b, is_error: undefined } : b)) },
+    );
+    expect(lastSent(before).body.messages).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(answer.choices[0]?.message.content).toBe(textOf(messageOf(second!)));
+  });
+
+  it('sends image URLs and base64 data URLs as Anthropic image sources (recorded requests)', async () => {
+    for (const [rec, model] of [
+      [loadVcrYaml('anthropic/pydantic-ai__test_image_url_input.yaml')[0]!, 'claude-haiku-4-5'],
+      [loadVcrYaml('anthropic/dd-trace__anthropic_create_image.yaml')[0]!, 'claude-3-opus-20240229'],
+    ] as const) {
+      const recorded = requestOf(rec);
+      const [text, image] = recorded.messages[0]!.content;
+      if (typeof text !== 'object' || text.type !== 'text' || typeof image !== 'object' || image.type !== 'image') throw new Error('not an image request');
+      const url = image.source.type === 'url' ? image.source.url : `data:${image.source.media_type};base64,${image.source.data}`;
+      h.upstream.enqueue(replyFromRecording(rec));
+      const before = h.upstream.requests.length;
+      const completion = await client.chat.completions.create({
+        model: `claude/${model}`,
+        messages: [{ role: 'user', content: [{ type: 'text', text: text.text }, { type: 'image_url', image_url: { url } }] }],
+        max_tokens: recorded.max_tokens,
+      });
+      expect(lastSent(before).body.messages).toEqual(recorded.messages);
+      const message = messageOf(rec);
+      expect(completion.choices[0]?.message.content).toBe(textOf(message));
+      expect(completion.choices[0]?.finish_reason).toBe(message.stop_reason === 'max_tokens' ? 'length' : 'stop');
+    }
+  });
+
+  it('surfaces thinking as reasoning with signed reasoning_details and replays it next turn (recorded round trip)', async () => {
+    const [first, second] = loadVcrYaml('anthropic/pydantic-ai__test_anthropic_model_thinking_part.yaml');
+    const opening = requestOf(first!);
+    const followUp = requestOf(second!);
+    const budget = (opening.thinking as { budget_tokens: number }).budget_tokens;
+    const text = (m: AnthropicMessagesRequest['messages'][number]) => [{ type: 'text' as const, text: (m.content as { text: string }[])[0]!.text }];
+
+    h.upstream.enqueue(replyFromRecording(first!));
+    let before = h.upstream.requests.length;
+    const turn = await client.chat.completions.create({
+      model: 'claude/claude-sonnet-4-5',
+      messages: [{ role: 'user', content: text(opening.messages[0]!) }],
+      max_tokens: opening.max_tokens,
+      reasoning: { max_tokens: budget },
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    // pydantic-ai sent an explicit "stream": false; the gateway leaves the default unsaid.
+    expect(lastSent(before).body).toEqual({ ...opening, stream: undefined });
+
+    const recordedThinking = messageOf(first!).content.find((b) => b.type === 'thinking')!;
+    const message = turn.choices[0]!.message as typeof turn.choices[0]['message'] & { reasoning: string; reasoning_details: ReasoningDetailJson[] };
+    expect(message.reasoning).toBe(recordedThinking.thinking);
+    expect(message.reasoning_details).toEqual([
+      { type: 'reasoning.text', text: recordedThinking.thinking, signature: recordedThinking.signature, format: 'anthropic-claude-v1', index: 0 },
+    ]);
+    expect(message.content).toBe(textOf(messageOf(first!)));
+
+    h.upstream.enqueue(replyFromRecording(second!));
+    before = h.upstream.requests.length;
+    const next = await client.chat.completions.create({
+      model: 'claude/claude-sonnet-4-5',
+      messages: [
+        { role: 'user', content: text(followUp.messages[0]!) },
+        { role: 'assistant', content: message.content, reasoning_details: message.reasoning_details } as OpenAI.ChatCompletionAssistantMessageParam,
+        { role: 'user', content: text(followUp.messages[2]!) },
+      ],
+      max_tokens: followUp.max_tokens,
+      reasoning: { max_tokens: budget },
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    const sent = lastSent(before).body;
+    expect(sent.messages).toEqual(followUp.messages);
+    expect(sent.thinking).toEqual(followUp.thinking);
+    expect((next.choices[0]!.message as unknown as { reasoning: string }).reasoning).toBe(
+      messageOf(second!).content.find((b) => b.type === 'thinking')!.thinking,
+    );
+  });
+
+  it('passes top-level cache_control and prices cache reads and writes at their own rates (recorded session)', async () => {
+    for (const rec of loadVcrYaml('anthropic/pydantic-ai__test_anthropic_cache_real_api.yaml')) {
+      const recorded = requestOf(rec);
+      const message = messageOf(rec);
+      h.upstream.enqueue(replyFromRecording(rec));
+      const before = h.upstream.requests.length;
+      const completion = await client.chat.completions.create({
+        model: 'claude/claude-sonnet-4-5',
+        messages: [
+          { role: 'system', content: recorded.system as string },
+          ...recorded.messages.map((m) => ({ role: m.role, content: (m.content as { text: string }[]).map((b) => ({ type: 'text' as const, text: b.text })) })),
+        ] as OpenAI.ChatCompletionMessageParam[],
+        max_tokens: recorded.max_tokens,
+        cache_control: recorded.cache_control,
+      } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+      const sent = lastSent(before).body;
+      expect(sent.cache_control).toEqual(recorded.cache_control);
+      expect(sent.messages).toEqual(recorded.messages);
+      expect(completion.usage).toMatchObject(expectedUsage(message.usage));
+      const cost = (completion.usage as unknown as { cost: number }).cost;
+      expect(cost).toBeCloseTo(catalogCost('claude-sonnet-4-5', message.usage), 10);
+      const row = await rowOf(completion.id);
+      expect(row).toMatchObject({
+        cached_tokens: message.usage.cache_read_input_tokens ?? 0,
+        cache_write_tokens: message.usage.cache_creation_input_tokens ?? 0,
+        prompt_tokens: expectedUsage(message.usage).prompt_tokens,
+      });
+      expect(row.cost).toBeCloseTo(cost, 10);
+    }
+  });
+});
+
+describe('openai SDK -> gateway -> Anthropic Messages API (streaming)', () => {
+  it('streams text with a role chunk, finish_reason, a usage chunk with cost, and logs the row', async () => {
+    const rec = loadHttprr('anthropic/langchaingo__TestClient_CreateMessageStream.httprr')[0]!;
+    const recorded = requestOf(rec);
+    const events = recordedEvents(rec.response.body);
+    h.upstream.enqueue(replyFromRecording(rec, { splitMidEvent: true }));
+    const before = h.upstream.requests.length;
+    const got = await streamChat({
+      messages: [{ role: 'user', content: recorded.messages[0]!.content }],
+      max_tokens: recorded.max_tokens,
+      temperature: recorded.temperature,
+    });
+    const sent = lastSent(before);
+    expect(sent.body).toEqual({ ...recorded, model: 'claude-3-opus-20240229' });
+    expect(sent.headers.accept).toBe('text/event-stream');
+
+    expect(got.roles).toEqual(['assistant']);
+    expect(got.ids.size).toBe(1);
+    const id = [...got.ids][0]!;
+    expect(id).toMatch(/^gen-/);
+    expect(got.text).toBe(deltas(events, 'text_delta', 'text'));
+    expect(got.finish).toBe('stop');
+    const usage = streamUsage(events);
+    expect(got.usage).toMatchObject(expectedUsage(usage));
+    expect(got.usage?.cost).toBeCloseTo(catalogCost('claude-3-opus-20240229', usage), 10);
+    const row = await rowOf(id);
+    expect(row).toMatchObject({ streamed: true, status: 200, finish_reason: 'stop', prompt_tokens: usage.input_tokens, completion_tokens: usage.output_tokens });
+    expect(row.cost).toBeCloseTo(got.usage!.cost!, 10);
+  });
+
+  it('streams a tool call whose argument deltas reassemble to the recorded JSON (recorded request too)', async () => {
+    const rec = loadVcrYaml('anthropic/dd-trace__anthropic_completion_tools_stream.yaml')[0]!;
+    const recorded = requestOf(rec);
+    const events = recordedEvents(rec.response.body);
+    h.upstream.enqueue(replyFromRecording(rec, { splitMidEvent: true }));
+    const before = h.upstream.requests.length;
+    const got = await streamChat({
+      messages: recorded.messages,
+      max_tokens: recorded.max_tokens,
+      tools: recorded.tools!.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.input_schema } })),
+    });
+    expect(lastSent(before).body).toEqual(recorded);
+    const toolStart = events.find((e) => e.content_block?.type === 'tool_use')!.content_block!;
+    expect([...got.tools.entries()]).toEqual([[0, { id: toolStart.id, name: toolStart.name, args: deltas(events, 'input_json_delta', 'partial_json') }]]);
+    expect(JSON.parse(got.tools.get(0)!.args)).toEqual({ location: 'San Francisco, CA' });
+    expect(got.text).toBe(deltas(events, 'text_delta', 'text'));
+    expect(got.finish).toBe('tool_calls');
+    expect(got.usage).toMatchObject(expectedUsage(streamUsage(events)));
+  });
+
+  it('streams a tool call without arguments as "{}" and the SDK assembles it', async () => {
+    const sse = loadChunks('anthropic/vercel__anthropic-tool-no-args.chunks.txt', { eventFromType: true });
+    const events = recordedEvents(sse);
+    h.upstream.enqueue({ sse });
+    const stream = client.chat.completions.stream({
+      model: 'claude/claude-sonnet-4-5-20250929',
+      messages: [{ role: 'user', content: 'update' }],
+      tools: [{ type: 'function', function: { name: 'updateIssueList', parameters: { type: 'object', properties: {} } } }],
+    });
+    const final = await stream.finalChatCompletion();
+    const toolStart = events.find((e) => e.content_block?.type === 'tool_use')!.content_block!;
+    expect(final.choices[0]?.message.tool_calls).toEqual([{ id: toolStart.id, type: 'function', function: { name: toolStart.name, arguments: '{}' } }]);
+    expect(final.choices[0]?.message.content).toBe(deltas(events, 'text_delta', 'text'));
+    expect(final.choices[0]?.finish_reason).toBe('tool_calls');
+  });
+
+  it('streams thinking as reasoning deltas and a signed detail that replays as the recorded thinking block', async () => {
+    const rec = loadVcrYaml('anthropic/pydantic-ai__test_anthropic_model_thinking_part_stream.yaml')[0]!;
+    const recorded = requestOf(rec);
+    const events = recordedEvents(rec.response.body);
+    h.upstream.enqueue(replyFromRecording(rec));
+    let before = h.upstream.requests.length;
+    const budget = (recorded.thinking as { budget_tokens: number }).budget_tokens;
+    const got = await streamChat({
+      model: 'claude/claude-sonnet-4-0',
+      messages: recorded.messages,
+      max_tokens: recorded.max_tokens,
+      reasoning: { max_tokens: budget },
+    });
+    expect(lastSent(before).body).toEqual(recorded);
+
+    const thinking = deltas(events, 'thinking_delta', 'thinking');
+    const signature = deltas(events, 'signature_delta', 'signature');
+    expect(thinking.length).toBeGreaterThan(0);
+    expect(got.reasoning).toBe(thinking);
+    expect(got.text).toBe(deltas(events, 'text_delta', 'text'));
+    expect(got.details.every((d) => d.type === 'reasoning.text' && d.index === 0 && d.format === 'anthropic-claude-v1')).toBe(true);
+    expect(got.details.map((d) => d.text ?? '').join('')).toBe(thinking);
+    expect(got.details.map((d) => d.signature ?? '').join('')).toBe(signature);
+    expect(got.finish).toBe('stop');
+    expect(got.usage).toMatchObject(expectedUsage(streamUsage(events)));
+
+    h.upstream.enqueue({ body: JSON.parse(loadBody('anthropic/vercel__anthropic-text.json')) as object });
+    before = h.upstream.requests.length;
+    await client.chat.completions.create({
+      model: 'claude/claude-sonnet-4-0',
+      messages: [
+        { role: 'user', content: 'How do I cross the street?' },
+        { role: 'assistant', content: got.text, reasoning_details: got.details } as OpenAI.ChatCompletionAssistantMessageParam,
+        { role: 'user', content: 'and a river?' },
+      ],
+      reasoning: { max_tokens: budget },
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    expect(lastSent(before).body.messages[1]).toEqual({
+      role: 'assistant',
+      content: [{ type: 'thinking', thinking, signature }, { type: 'text', text: got.text }],
+    });
+  });
+
+  it('streams redacted thinking as encrypted reasoning_details', async () => {
+    const rec = loadVcrYaml('anthropic/pydantic-ai__test_anthropic_model_thinking_part_redacted_stream.yaml')[0]!;
+    const recorded = requestOf(rec);
+    const events = recordedEvents(rec.response.body);
+    h.upstream.enqueue(replyFromRecording(rec));
+    const before = h.upstream.requests.length;
+    const got = await streamChat({
+      model: 'claude/claude-sonnet-4-5-20250929',
+      messages: recorded.messages,
+      max_tokens: recorded.max_tokens,
+      reasoning: { max_tokens: (recorded.thinking as { budget_tokens: number }).budget_tokens },
+    });
+    expect(lastSent(before).body).toEqual(recorded);
+    const redacted = events.filter((e) => e.content_block?.type === 'redacted_thinking').map((e) => e.content_block!.data);
+    expect(redacted.length).toBe(2);
+    expect(got.details).toEqual(redacted.map((data, index) => ({ type: 'reasoning.encrypted', data, format: 'anthropic-claude-v1', index })));
+    expect(got.reasoning).toBe('');
+    expect(got.text).toBe(deltas(events, 'text_delta', 'text'));
+    expect(got.usage).toMatchObject(expectedUsage(streamUsage(events)));
+  });
+
+  it.each([
+    ['dd-trace__anthropic_completion_stream_cache_write.yaml', 'cache_write_tokens'],
+    ['dd-trace__anthropic_completion_stream_cache_read.yaml', 'cached_tokens'],
+  ] as const)('sends cache_control on the system prompt and prices the streamed cache tokens (%s)', async (file, column) => {
+    const rec = loadVcrYaml(`anthropic/${file}`)[0]!;
+    const recorded = requestOf(rec);
+    const events = recordedEvents(rec.response.body);
+    h.upstream.enqueue(replyFromRecording(rec));
+    const before = h.upstream.requests.length;
+    const got = await streamChat({
+      model: 'claude/claude-sonnet-4-20250514',
+      messages: [{ role: 'system', content: recorded.system }, ...recorded.messages],
+      max_tokens: recorded.max_tokens,
+      temperature: recorded.temperature,
+    });
+    expect(lastSent(before).body).toEqual(recorded);
+
+    const usage = streamUsage(events);
+    const cacheTokens = column === 'cached_tokens' ? usage.cache_read_input_tokens : usage.cache_creation_input_tokens;
+    expect(cacheTokens).toBeGreaterThan(0);
+    expect(got.usage).toMatchObject(expectedUsage(usage));
+    expect(got.usage?.cost).toBeCloseTo(catalogCost('claude-sonnet-4-20250514', usage), 10);
+    expect(got.text).toBe(deltas(events, 'text_delta', 'text'));
+    expect(got.finish).toBe('length');
+    const row = await rowOf([...got.ids][0]!);
+    expect(row).toMatchObject({ [column]: cacheTokens, prompt_tokens: expectedUsage(usage).prompt_tokens, streamed: true, finish_reason: 'length' });
+    expect(row.cost).toBeCloseTo(got.usage!.cost!, 10);
+  });
+});
+
+describe('Anthropic failures in the OpenRouter shape', () => {
+  const post = (body: Record<string, unknown>) =>
+    fetch(`${h.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.appKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude/claude-3-opus-20240229', messages: [{ role: 'user', content: 'x' }], ...body }),
+    });
+  const errorOf = async (res: Response) => (await res.json()) as { error: { code: number; message: string; metadata?: Record<string, unknown> } };
+
+  it.each([
+    ['dd-trace__anthropic_completion_error.yaml', 400],
+    ['pydantic-ai__test_model_name_suggestion[anthropic].yaml', 404],
+    ['pydantic-ai__test_anthropic_explicit_effort_xhigh_unsupported_model_errors.yaml', 400],
+  ])('keeps the provider message of %s', async (file, status) => {
+    const rec = loadVcrYaml(`anthropic/${file}`)[0]!;
+    const recorded = JSON.parse(rec.response.body) as { error: { type: string; message: string } };
+    h.upstream.enqueue(replyFromRecording(rec));
+    const res = await post({});
+    expect(res.status).toBe(status);
+    const { error } = await errorOf(res);
+    expect(error.message).toBe(recorded.error.message);
+    expect(error.metadata).toMatchObject({ provider: 'claude', upstream_status: status, type: recorded.error.type });
+  });
+
+  it('maps a rejected provider key (401) to 502 with the provider message and never the key', async () => {
+    const rec = loadVcrYaml('anthropic/dd-trace__anthropic_completion_invalid_api_key.yaml')[0]!;
+    h.upstream.enqueue(replyFromRecording(rec));
+    const res = await post({});
+    expect(res.status).toBe(502);
+    const text = await res.text();
+    expect(text).toContain('invalid x-api-key');
+    expect(text).not.toContain(PROVIDER_KEY);
+  });
+
+  it('refuses json_object and n > 1 with 400 before calling Anthropic', async () => {
+    const before = h.upstream.requests.length;
+    const json = await post({ response_format: { type: 'json_object' } });
+    expect(json.status).toBe(400);
+    expect((await errorOf(json)).error.message).toContain('json_schema');
+    const many = await post({ n: 3 });
+    expect(many.status).toBe(400);
+    expect(h.upstream.requests.length).toBe(before);
+  });
+
+  it('refuses embeddings for an Anthropic model', async () => {
+    const before = h.upstream.requests.length;
+    await expect(client.embeddings.create({ model: 'claude/claude-3-opus-20240229', input: 'x' })).rejects.toMatchObject({ status: 400 });
+    expect(h.upstream.requests.length).toBe(before);
+  });
+
+  it('ends the stream with an error chunk when Anthropic sends an error event, after the text before it', async () => {
+    // No recording of a mid-stream error exists (see test/fixtures/anthropic/SOURCES.md): the
+    // recorded text stream is cut before message_delta and the documented error event appended.
+    // Sent as one body so the text and the error arrive in the same read.
+    const recordedSse = loadBody('anthropic/extracted/stream_text.sse');
+    const head = recordedSse.slice(0, recordedSse.indexOf('event: message_delta'));
+    const sse = `${head}event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n`;
+    h.upstream.enqueue({ headers: { 'content-type': 'text/event-stream' }, body: sse });
+    const res = await post({ stream: true });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const events = text.split('\n\n').filter(Boolean);
+    expect(events.at(-1)).toBe('data: [DONE]');
+    const chunks = events.slice(0, -1).map((e) => JSON.parse(e.slice('data: '.length)) as {
+      id: string;
+      error?: { code: number; message: string; metadata: Record<string, unknown> };
+      choices: { delta: { content?: string }; finish_reason: string | null }[];
+    });
+    const failure = chunks.at(-1)!;
+    expect(failure.choices[0]?.finish_reason).toBe('error');
+    expect(failure.error).toMatchObject({ code: 502, message: expect.stringContaining('Overloaded'), metadata: { type: 'overloaded_error' } });
+    expect(chunks.slice(0, -1).map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe(deltas(recordedEvents(head), 'text_delta', 'text'));
+    const row = await rowOf(failure.id);
+    expect(row).toMatchObject({ streamed: true, status: 502, finish_reason: 'error', error_code: 'upstream_error' });
+  });
+
+  it('ends the stream with an error chunk when Anthropic stops before message_stop', async () => {
+    const recordedSse = loadBody('anthropic/extracted/stream_text.sse');
+    h.upstream.enqueue({ sse: recordedSse.slice(0, recordedSse.indexOf('event: message_stop')) });
+    const res = await post({ stream: true });
+    const events = (await res.text()).split('\n\n').filter(Boolean);
+    expect(events.at(-1)).toBe('data: [DONE]');
+    const failure = JSON.parse(events.at(-2)!.slice('data: '.length)) as { id: string; choices: { finish_reason: string }[] };
+    expect(failure.choices[0]?.finish_reason).toBe('error');
+    const row = await rowOf(failure.id);
+    expect(row).toMatchObject({ streamed: true, status: 502, finish_reason: 'error', error_code: 'upstream_stream_cut' });
+  });
+});

@@ -1,0 +1,622 @@
+/**
+ * POST /v1/messages and /v1/messages/count_tokens through the real Anthropic SDK: native
+ * pass-through to an Anthropic-typed provider replaying Anthropic recordings, and translation
+ * to an OpenAI-compatible provider replaying OpenAI recordings.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import Anthropic from '@anthropic-ai/sdk';
+import { loadBody, loadDdTraceJson, loadVcrYaml } from './helpers/fixtures.js';
+import { replyFromRecording } from './helpers/mock-upstream.js';
+import { startHarness, type Harness } from './helpers/gateway-harness.js';
+
+const OPENAI_KEY = 'sk-openai-upstream-canary-11';
+const ANTHROPIC_KEY = 'sk-ant-upstream-canary-22';
+
+const OPENAI_PRICE = { prompt: 0.00000015, completion: 0.0000006, cacheRead: 0.000000075 };
+const CLAUDE_PRICE = { prompt: 0.000003, completion: 0.000015, cacheRead: 0.0000003, cacheWrite: 0.00000375 };
+
+const config = {
+  providers: {
+    mock: {
+      type: 'openai-compatible',
+      baseUrl: '${UPSTREAM}/v1',
+      models: ['gpt-4o-mini'],
+      pricing: { prompt: '0.00000015', completion: '0.0000006', input_cache_read: '0.000000075' },
+    },
+    oai: { type: 'openai', baseUrl: '${UPSTREAM}/oai/v1', models: ['gpt-5-mini'], pricing: { prompt: '0', completion: '0' } },
+    claude: {
+      type: 'anthropic',
+      baseUrl: '${UPSTREAM}/anthropic/v1',
+      models: ['claude-sonnet-4-5', 'claude-3-opus-20240229'],
+      pricing: { prompt: '0.000003', completion: '0.000015', input_cache_read: '0.0000003', input_cache_write: '0.00000375' },
+    },
+  },
+};
+const vaultKeys = { mock: [OPENAI_KEY], oai: [OPENAI_KEY], claude: [ANTHROPIC_KEY] };
+
+function claudeCost(u: { input: number; output: number; cacheRead?: number; cacheWrite?: number }): number {
+  return (
+    u.input * CLAUDE_PRICE.prompt +
+    (u.cacheRead ?? 0) * CLAUDE_PRICE.cacheRead +
+    (u.cacheWrite ?? 0) * CLAUDE_PRICE.cacheWrite +
+    u.output * CLAUDE_PRICE.completion
+  );
+}
+
+function openAiCost(u: { prompt: number; completion: number; cached?: number }): number {
+  const cached = u.cached ?? 0;
+  return (u.prompt - cached) * OPENAI_PRICE.prompt + cached * OPENAI_PRICE.cacheRead + u.completion * OPENAI_PRICE.completion;
+}
+
+interface SseBlock {
+  event: string | undefined;
+  data: string;
+}
+
+/** A raw SSE body as (event, data) pairs, read independently of the product's parser. */
+function sseBlocks(text: string): SseBlock[] {
+  return text
+    .split(/\r?\n\r?\n/)
+    .filter((block) => block.trim() !== '')
+    .map((block) => {
+      const lines = block.split(/\r?\n/);
+      const event = lines.find((l) => l.startsWith('event:'))?.slice(6).trim();
+      const data = lines
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5).replace(/^ /, ''))
+        .join('\n');
+      return { event, data };
+    });
+}
+
+interface AnthropicRecordedEvent {
+  type: string;
+  index?: number;
+  content_block?: { type: string; id?: string; name?: string; signature?: string };
+  delta?: { type?: string; text?: string; partial_json?: string; thinking?: string; signature?: string; stop_reason?: string };
+  usage?: { input_tokens?: number; output_tokens?: number; cache_creation_input_tokens?: number; cache_read_input_tokens?: number };
+  message?: { usage: { input_tokens: number; output_tokens: number; cache_creation_input_tokens?: number; cache_read_input_tokens?: number } };
+}
+
+function anthropicEvents(sse: string): AnthropicRecordedEvent[] {
+  return sseBlocks(sse).map((b) => JSON.parse(b.data) as AnthropicRecordedEvent);
+}
+
+function deltasOf(events: AnthropicRecordedEvent[], field: 'text' | 'partial_json' | 'thinking'): string {
+  return events.map((e) => (e.type === 'content_block_delta' ? (e.delta?.[field] ?? '') : '')).join('');
+}
+
+interface OpenAiRecordedChunk {
+  choices: {
+    delta: {
+      content?: string | null;
+      reasoning_content?: string | null;
+      tool_calls?: { index: number; id?: string; function?: { name?: string; arguments?: string } }[];
+    };
+    finish_reason: string | null;
+  }[];
+  usage?: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    prompt_tokens_details?: { cached_tokens?: number };
+    completion_tokens_details?: { reasoning_tokens?: number };
+  } | null;
+}
+
+function openAiChunks(sse: string): OpenAiRecordedChunk[] {
+  return sseBlocks(sse)
+    .filter((b) => b.data !== '[DONE]')
+    .map((b) => JSON.parse(b.data) as OpenAiRecordedChunk);
+}
+
+function openAiToolCalls(chunks: OpenAiRecordedChunk[]): { id: string; name: string; args: string }[] {
+  const calls = new Map<number, { id: string; name: string; args: string }>();
+  for (const chunk of chunks) {
+    for (const t of chunk.choices[0]?.delta.tool_calls ?? []) {
+      const call = calls.get(t.index) ?? { id: '', name: '', args: '' };
+      call.id += t.id ?? '';
+      call.name += t.function?.name ?? '';
+      call.args += t.function?.arguments ?? '';
+      calls.set(t.index, call);
+    }
+  }
+  return [...calls.values()];
+}
+
+function lastUsage(chunks: OpenAiRecordedChunk[]): NonNullable<OpenAiRecordedChunk['usage']> {
+  const usage = chunks.findLast((c) => c.usage)?.usage;
+  if (!usage) throw new Error('recording has no usage chunk');
+  return usage;
+}
+
+async function postMessages(h: Harness, body: unknown, headers: Record<string, string> = { 'x-api-key': h.appKey }) {
+  return fetch(`${h.gateway.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+const hello = { max_tokens: 256, messages: [{ role: 'user' as const, content: 'Hello, how are you?' }] };
+
+let h: Harness;
+let client: Anthropic;
+
+beforeAll(async () => {
+  h = await startHarness({ config, vaultKeys });
+  client = new Anthropic({ baseURL: h.gateway.url, apiKey: h.appKey, maxRetries: 0 });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('native pass-through to an Anthropic provider', () => {
+  it('relays the recorded message, sends the body unchanged but for the model, with the provider key, and logs the priced row', async () => {
+    const recorded = JSON.parse(loadBody('anthropic/vercel__anthropic-text.json')) as Anthropic.Message;
+    h.upstream.enqueue({ body: recorded });
+    const before = h.upstream.requests.length;
+    const params = {
+      model: 'claude/claude-sonnet-4-5',
+      max_tokens: 256,
+      system: [{ type: 'text' as const, text: 'Be brief.', cache_control: { type: 'ephemeral' as const } }],
+      messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'Hello, how are you?' }] }],
+      temperature: 0.5,
+      metadata: { user_id: 'user-1' },
+    };
+    const message = await client.messages.create(params, { headers: { 'anthropic-beta': 'prompt-caching-2024-07-31' } });
+
+    expect(message.id).toMatch(/^gen-/);
+    expect(message.content).toEqual(recorded.content);
+    expect(message.stop_reason).toBe('end_turn');
+    expect(message.usage).toMatchObject({ input_tokens: 12, output_tokens: 29 });
+    const cost = claudeCost({ input: 12, output: 29 });
+    expect((message.usage as unknown as { cost: number }).cost).toBeCloseTo(cost, 12);
+
+    const sent = h.upstream.requests[before];
+    expect(sent?.path).toBe('/anthropic/v1/messages');
+    expect(sent?.body).toEqual({ ...params, model: 'claude-sonnet-4-5' });
+    expect(sent?.headers['x-api-key']).toBe(ANTHROPIC_KEY);
+    expect(sent?.headers['anthropic-version']).toBe('2023-06-01');
+    expect(sent?.headers['anthropic-beta']).toBe('prompt-caching-2024-07-31');
+    expect(sent?.headers.authorization).toBeUndefined();
+    expect(JSON.stringify(sent?.headers)).not.toContain(h.appKey);
+
+    const rows = await h.usageRows((all) => all.some((r) => r.id === message.id));
+    expect(rows.find((r) => r.id === message.id)).toMatchObject({
+      model: 'claude/claude-sonnet-4-5',
+      provider: 'claude',
+      upstream_model: 'claude-sonnet-4-5',
+      status: 200,
+      prompt_tokens: 12,
+      completion_tokens: 29,
+      streamed: false,
+      finish_reason: 'stop',
+      app_key: 'test-tool',
+    });
+    expect(rows.find((r) => r.id === message.id)?.cost).toBeCloseTo(cost, 12);
+  });
+
+  it('relays a recorded tool_use answer as is', async () => {
+    const recording = loadDdTraceJson('anthropic/dd-trace__anthropic_v1_messages_post_28bbec95.json');
+    h.upstream.enqueue(replyFromRecording(recording));
+    const recorded = JSON.parse(recording.response.body) as Anthropic.Message;
+    const message = await client.messages.create({
+      ...hello,
+      model: 'claude/claude-sonnet-4-5',
+      tools: [{ name: 'get_weather', input_schema: { type: 'object', properties: { location: { type: 'string' } } } }],
+    });
+    expect(message.stop_reason).toBe('tool_use');
+    expect(message.content).toEqual(recorded.content);
+  });
+
+  it('streams the recorded events in order (pings included), with the generation id and the cost added', async () => {
+    const sse = loadBody('anthropic/extracted/stream_text.sse');
+    h.upstream.enqueue({ sse, splitMidEvent: true });
+    const res = await postMessages(h, { ...hello, model: 'claude/claude-3-opus-20240229', stream: true });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const got = sseBlocks(await res.text());
+    const recorded = sseBlocks(sse);
+    expect(got.map((b) => b.event)).toEqual(recorded.map((b) => b.event));
+    const gotEvents = got.map((b) => JSON.parse(b.data) as AnthropicRecordedEvent & { message?: { id: string } });
+    expect(gotEvents.map((e) => e.type)).toEqual(got.map((b) => b.event));
+    const id = res.headers.get('x-generation-id');
+    expect(gotEvents[0]?.message?.id).toBe(id);
+    const recordedEvents = anthropicEvents(sse);
+    expect(deltasOf(gotEvents, 'text')).toBe(deltasOf(recordedEvents, 'text'));
+    const delta = gotEvents.find((e) => e.type === 'message_delta') as { usage: { output_tokens: number; cost: number } };
+    expect(delta.usage.output_tokens).toBe(13);
+    expect(delta.usage.cost).toBeCloseTo(claudeCost({ input: 15, output: 13 }), 12);
+
+    const rows = await h.usageRows((all) => all.some((r) => r.id === id));
+    expect(rows.find((r) => r.id === id)).toMatchObject({ status: 200, streamed: true, prompt_tokens: 15, completion_tokens: 13, finish_reason: 'stop' });
+  });
+
+  it('streams a recorded tool_use whose input_json_delta pieces the SDK reassembles', async () => {
+    const sse = loadBody('anthropic/extracted/stream_tool_use.sse');
+    h.upstream.enqueue({ sse });
+    const stream = client.messages.stream({ ...hello, model: 'claude/claude-3-opus-20240229' });
+    const pieces: string[] = [];
+    stream.on('inputJson', (partial) => pieces.push(partial));
+    const message = await stream.finalMessage();
+    const recorded = anthropicEvents(sse);
+    const tool = message.content.find((b) => b.type === 'tool_use');
+    expect(tool?.type === 'tool_use' && tool.input).toEqual(JSON.parse(deltasOf(recorded, 'partial_json')));
+    expect(pieces.join('')).toBe(deltasOf(recorded, 'partial_json'));
+    expect(message.stop_reason).toBe('tool_use');
+    const rows = await h.usageRows((all) => all.some((r) => r.id === message.id));
+    expect(rows.find((r) => r.id === message.id)).toMatchObject({ prompt_tokens: 599, completion_tokens: 135, finish_reason: 'tool_calls' });
+  });
+
+  it('streams recorded thinking with its signature', async () => {
+    const sse = loadBody('anthropic/extracted/stream_thinking.sse');
+    h.upstream.enqueue({ sse });
+    const message = await client.messages
+      .stream({ ...hello, model: 'claude/claude-sonnet-4-5', thinking: { type: 'enabled', budget_tokens: 1024 }, max_tokens: 2048 })
+      .finalMessage();
+    const recorded = anthropicEvents(sse);
+    const thinking = message.content[0];
+    expect(thinking?.type).toBe('thinking');
+    if (thinking?.type !== 'thinking') return;
+    expect(thinking.thinking).toBe(deltasOf(recorded, 'thinking'));
+    expect(thinking.signature).toBe(recorded.find((e) => e.delta?.type === 'signature_delta')?.delta?.signature);
+    const text = message.content[1];
+    expect(text?.type === 'text' && text.text).toBe(deltasOf(recorded, 'text'));
+  });
+
+  it('prices a streamed cache write at the cache-write rate', async () => {
+    const sse = loadBody('anthropic/extracted/stream_cache_write.sse');
+    h.upstream.enqueue({ sse });
+    const message = await client.messages.stream({ ...hello, model: 'claude/claude-sonnet-4-5' }).finalMessage();
+    const recorded = anthropicEvents(sse);
+    const start = recorded[0]?.message?.usage;
+    const output = recorded.findLast((e) => e.type === 'message_delta')?.usage?.output_tokens ?? 0;
+    const write = start?.cache_creation_input_tokens ?? 0;
+    expect(write).toBeGreaterThan(0);
+    const rows = await h.usageRows((all) => all.some((r) => r.id === message.id));
+    const row = rows.find((r) => r.id === message.id);
+    expect(row).toMatchObject({ cache_write_tokens: write, prompt_tokens: (start?.input_tokens ?? 0) + write, completion_tokens: output });
+    expect(row?.cost).toBeCloseTo(claudeCost({ input: start?.input_tokens ?? 0, cacheWrite: write, output }), 12);
+  });
+
+  it('counts tokens through the provider', async () => {
+    h.upstream.enqueue({ body: { input_tokens: 14 } });
+    const before = h.upstream.requests.length;
+    const counted = await client.messages.countTokens({ model: 'claude/claude-sonnet-4-5', messages: hello.messages });
+    expect(counted.input_tokens).toBe(14);
+    const sent = h.upstream.requests[before];
+    expect(sent?.path).toBe('/anthropic/v1/messages/count_tokens');
+    expect(sent?.body).toEqual({ model: 'claude-sonnet-4-5', messages: hello.messages });
+    expect(sent?.headers['x-api-key']).toBe(ANTHROPIC_KEY);
+  });
+});
+
+describe('translation to an OpenAI-compatible provider', () => {
+  it('translates the request and the recorded answer, with usage and cost', async () => {
+    const recorded = JSON.parse(loadBody('openai/vercel__openai-text.json')) as {
+      choices: { message: { content: string } }[];
+      usage: { prompt_tokens: number; completion_tokens: number };
+    };
+    h.upstream.enqueue({ body: recorded });
+    const before = h.upstream.requests.length;
+    const message = await client.messages.create({
+      model: 'mock/gpt-4o-mini',
+      max_tokens: 300,
+      system: 'You invent holidays.',
+      messages: [{ role: 'user', content: 'Invent a new holiday' }],
+      temperature: 0.7,
+      stop_sequences: ['THE END'],
+      top_k: 5,
+    });
+    expect(message).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      model: 'mock/gpt-4o-mini',
+      content: [{ type: 'text', text: recorded.choices[0]?.message.content }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: {
+        input_tokens: recorded.usage.prompt_tokens,
+        output_tokens: recorded.usage.completion_tokens,
+        cache_read_input_tokens: 0,
+        cache_creation_input_tokens: 0,
+      },
+    });
+    expect(message.id).toMatch(/^gen-/);
+    const cost = openAiCost({ prompt: recorded.usage.prompt_tokens, completion: recorded.usage.completion_tokens });
+    expect((message.usage as unknown as { cost: number }).cost).toBeCloseTo(cost, 12);
+
+    const sent = h.upstream.requests[before];
+    expect(sent?.path).toBe('/v1/chat/completions');
+    expect(sent?.headers.authorization).toBe(`Bearer ${OPENAI_KEY}`);
+    expect(sent?.body).toEqual({
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'system', content: 'You invent holidays.' },
+        { role: 'user', content: 'Invent a new holiday' },
+      ],
+      max_tokens: 300,
+      temperature: 0.7,
+      stop: ['THE END'],
+    });
+    const rows = await h.usageRows((all) => all.some((r) => r.id === message.id));
+    const row = rows.find((r) => r.id === message.id);
+    expect(row).toMatchObject({ provider: 'mock', prompt_tokens: recorded.usage.prompt_tokens, finish_reason: 'stop', status: 200 });
+    expect(row?.cost).toBeCloseTo(cost, 12);
+  });
+
+  it('sends max_completion_tokens to OpenAI itself', async () => {
+    h.upstream.enqueue({ body: JSON.parse(loadBody('openai/vercel__openai-text.json')) as object });
+    const before = h.upstream.requests.length;
+    await client.messages.create({ ...hello, model: 'oai/gpt-5-mini' });
+    const sent = h.upstream.requests[before];
+    expect(sent?.path).toBe('/oai/v1/chat/completions');
+    expect(sent?.body).toMatchObject({ max_completion_tokens: 256 });
+    expect(sent?.body).not.toHaveProperty('max_tokens');
+  });
+
+  it('translates tools, a tool round trip and images, and returns the recorded tool call as tool_use', async () => {
+    const recording = loadDdTraceJson('openai/dd-trace__openai_chat_completions_post_6c0d752b.json');
+    h.upstream.enqueue(replyFromRecording(recording));
+    const before = h.upstream.requests.length;
+    const message = await client.messages.create({
+      model: 'mock/gpt-4o-mini',
+      max_tokens: 100,
+      tools: [{ name: 'add', description: 'Adds', input_schema: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } } }],
+      tool_choice: { type: 'any', disable_parallel_tool_use: true },
+      messages: [
+        { role: 'user', content: 'What is 1 + 2, and 3 + 4?' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Let me add.' },
+            { type: 'tool_use', id: 'toolu_1', name: 'add', input: { a: 3, b: 4 } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: '7' }, { type: 'image', source: { type: 'url', url: 'https://example.com/sum.png' } }] },
+            { type: 'text', text: 'Now 1 + 2.' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+          ],
+        },
+      ],
+    });
+    expect(message.stop_reason).toBe('tool_use');
+    expect(message.content).toEqual([{ type: 'tool_use', id: 'call_MDO16P3oyId52n98egufj3Wo', name: 'add', input: { a: 1, b: 2 } }]);
+
+    const sent = h.upstream.requests[before]?.body as Record<string, unknown>;
+    expect(sent.tools).toEqual([
+      { type: 'function', function: { name: 'add', description: 'Adds', parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } } } },
+    ]);
+    expect(sent.tool_choice).toBe('required');
+    expect(sent.parallel_tool_calls).toBe(false);
+    expect(sent.messages).toEqual([
+      { role: 'user', content: 'What is 1 + 2, and 3 + 4?' },
+      { role: 'assistant', content: 'Let me add.', tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'add', arguments: '{"a":3,"b":4}' } }] },
+      { role: 'tool', tool_call_id: 'toolu_1', content: '7' },
+      {
+        role: 'user',
+        content: [
+          { type: 'image_url', image_url: { url: 'https://example.com/sum.png' } },
+          { type: 'text', text: 'Now 1 + 2.' },
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+        ],
+      },
+    ]);
+  });
+
+  it('streams text as the Anthropic event sequence, usage and cost in message_delta', async () => {
+    const sse = loadBody('openai/extracted/stream_text_include_usage.sse');
+    h.upstream.enqueue({ sse, splitMidEvent: true });
+    const before = h.upstream.requests.length;
+    const res = await postMessages(h, { ...hello, model: 'mock/gpt-4o-mini', stream: true });
+    expect(res.status).toBe(200);
+    const blocks = sseBlocks(await res.text());
+    const events = blocks.map((b) => JSON.parse(b.data) as AnthropicRecordedEvent);
+    expect(blocks.map((b) => b.event)).toEqual(events.map((e) => e.type));
+    const types = events.map((e) => e.type);
+    expect(types.slice(0, 3)).toEqual(['message_start', 'ping', 'content_block_start']);
+    expect(types.slice(-3)).toEqual(['content_block_stop', 'message_delta', 'message_stop']);
+    expect(new Set(types.slice(3, -3))).toEqual(new Set(['content_block_delta']));
+    expect(events.filter((e) => e.index !== undefined).every((e) => e.index === 0)).toBe(true);
+
+    const chunks = openAiChunks(sse);
+    const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
+    expect(deltasOf(events, 'text')).toBe(text);
+    const usage = lastUsage(chunks);
+    const delta = events.at(-2) as { delta: { stop_reason: string }; usage: { input_tokens: number; output_tokens: number; cost: number } };
+    expect(delta.delta.stop_reason).toBe('end_turn');
+    expect(delta.usage).toMatchObject({ input_tokens: usage.prompt_tokens, output_tokens: usage.completion_tokens });
+    expect(delta.usage.cost).toBeCloseTo(openAiCost({ prompt: usage.prompt_tokens, completion: usage.completion_tokens }), 12);
+    expect((h.upstream.requests[before]?.body as { stream: boolean; stream_options: unknown })).toMatchObject({
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+  });
+
+  it('streams recorded tool-call argument deltas as input_json_delta that reassemble to the same JSON', async () => {
+    const sse = loadBody('openai/extracted/stream_tool_call_arg_deltas.sse');
+    h.upstream.enqueue({ sse });
+    const stream = client.messages.stream({ ...hello, model: 'mock/gpt-4o-mini' });
+    const pieces: string[] = [];
+    stream.on('inputJson', (partial) => pieces.push(partial));
+    const message = await stream.finalMessage();
+    const [call] = openAiToolCalls(openAiChunks(sse));
+    expect(pieces.join('')).toBe(call?.args);
+    expect(message.content).toEqual([{ type: 'tool_use', id: call?.id, name: call?.name, input: JSON.parse(call?.args ?? '') }]);
+    expect(message.stop_reason).toBe('tool_use');
+    const rows = await h.usageRows((all) => all.some((r) => r.id === message.id));
+    expect(rows.find((r) => r.id === message.id)).toMatchObject({ finish_reason: 'tool_calls', streamed: true });
+  });
+
+  it('streams recorded parallel tool calls as consecutive tool_use blocks', async () => {
+    const sse = loadBody('openai/extracted/stream_parallel_tool_calls.sse');
+    h.upstream.enqueue({ sse });
+    const message = await client.messages.stream({ ...hello, model: 'mock/gpt-4o-mini' }).finalMessage();
+    const calls = openAiToolCalls(openAiChunks(sse));
+    expect(calls.length).toBeGreaterThan(1);
+    expect(message.content).toEqual(calls.map((c) => ({ type: 'tool_use', id: c.id, name: c.name, input: JSON.parse(c.args) })));
+  });
+
+  it('streams recorded reasoning_content as a thinking block before the text, with reasoning tokens logged', async () => {
+    const sse = loadBody('openai/extracted/compat_deepseek_stream_reasoning_content.sse');
+    h.upstream.enqueue({ sse });
+    const message = await client.messages.stream({ ...hello, model: 'mock/gpt-4o-mini' }).finalMessage();
+    const chunks = openAiChunks(sse);
+    const reasoning = chunks.map((c) => c.choices[0]?.delta.reasoning_content ?? '').join('');
+    const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
+    expect(message.content).toEqual([
+      { type: 'thinking', thinking: reasoning, signature: '' },
+      { type: 'text', text },
+    ]);
+    const usage = lastUsage(chunks);
+    const thinkingTokens = usage.completion_tokens_details?.reasoning_tokens ?? 0;
+    expect(thinkingTokens).toBeGreaterThan(0);
+    expect(message.usage.output_tokens_details).toEqual({ thinking_tokens: thinkingTokens });
+    const rows = await h.usageRows((all) => all.some((r) => r.id === message.id));
+    expect(rows.find((r) => r.id === message.id)).toMatchObject({ reasoning_tokens: thinkingTokens, completion_tokens: usage.completion_tokens });
+  });
+
+  it('maps cached prompt tokens to cache_read_input_tokens and a length stop to max_tokens', async () => {
+    const rec = loadVcrYaml('openai/dd-trace__chat_completion_stream_prompt_caching_cache_read.yaml')[0];
+    if (!rec) throw new Error('recording missing');
+    h.upstream.enqueue(replyFromRecording(rec));
+    const message = await client.messages.stream({ ...hello, model: 'mock/gpt-4o-mini' }).finalMessage();
+    const usage = lastUsage(openAiChunks(rec.response.body));
+    const cached = usage.prompt_tokens_details?.cached_tokens ?? 0;
+    expect(cached).toBeGreaterThan(0);
+    expect(message.stop_reason).toBe('max_tokens');
+    expect(message.usage).toMatchObject({ input_tokens: usage.prompt_tokens - cached, cache_read_input_tokens: cached });
+    const rows = await h.usageRows((all) => all.some((r) => r.id === message.id));
+    const row = rows.find((r) => r.id === message.id);
+    expect(row).toMatchObject({ prompt_tokens: usage.prompt_tokens, cached_tokens: cached, finish_reason: 'length' });
+    expect(row?.cost).toBeCloseTo(openAiCost({ prompt: usage.prompt_tokens, completion: usage.completion_tokens, cached }), 12);
+  });
+
+  it('answers count_tokens with a clear 501 in Anthropic shape, without calling the provider', async () => {
+    const before = h.upstream.requests.length;
+    const res = await fetch(`${h.gateway.url}/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': h.appKey },
+      body: JSON.stringify({ model: 'mock/gpt-4o-mini', messages: hello.messages }),
+    });
+    expect(res.status).toBe(501);
+    expect(res.headers.get('x-should-retry')).toBe('false');
+    const body = (await res.json()) as { type: string; error: { type: string; message: string } };
+    expect(body).toEqual({ type: 'error', error: { type: 'api_error', message: expect.stringContaining('tokenizer') } });
+    expect(h.upstream.requests.length).toBe(before);
+  });
+
+  it('refuses an Anthropic server tool with a 400 naming it, without calling the provider', async () => {
+    const before = h.upstream.requests.length;
+    const res = await postMessages(h, { ...hello, model: 'mock/gpt-4o-mini', tools: [{ type: 'web_search_20250305', name: 'web_search' }] });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { type: string; error: { type: string; message: string } };
+    expect(body.type).toBe('error');
+    expect(body.error.type).toBe('invalid_request_error');
+    expect(body.error.message).toContain('tools.0.type');
+    expect(h.upstream.requests.length).toBe(before);
+  });
+});
+
+describe('errors in Anthropic shape', () => {
+  let e: Harness | undefined;
+  afterEach(async () => {
+    await e?.close();
+    e = undefined;
+  });
+
+  it('answers a bad app key with 401 authentication_error, by x-api-key and by Bearer', async () => {
+    e = await startHarness({ config, vaultKeys });
+    for (const headers of [{ 'x-api-key': 'sk-sy-wrong' }, { authorization: 'Bearer sk-sy-wrong' }, {}]) {
+      const res = await postMessages(e, { ...hello, model: 'mock/gpt-4o-mini' }, headers);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({ type: 'error', error: { type: 'authentication_error', message: expect.any(String) } });
+    }
+    const bad = new Anthropic({ baseURL: e.gateway.url, apiKey: 'sk-sy-wrong', maxRetries: 0 });
+    await expect(bad.messages.create({ ...hello, model: 'mock/gpt-4o-mini' })).rejects.toBeInstanceOf(Anthropic.AuthenticationError);
+    expect(e.upstream.requests).toHaveLength(0);
+  });
+
+  it('accepts the app key as a Bearer token (the SDK authToken option)', async () => {
+    e = await startHarness({ config, vaultKeys });
+    e.upstream.enqueue({ body: JSON.parse(loadBody('anthropic/vercel__anthropic-text.json')) as object });
+    const bearer = new Anthropic({ baseURL: e.gateway.url, apiKey: null, authToken: e.appKey, maxRetries: 0 });
+    const message = await bearer.messages.create({ ...hello, model: 'claude/claude-sonnet-4-5' });
+    expect(message.stop_reason).toBe('end_turn');
+  });
+
+  it('answers an unknown model with 404 not_found_error and logs the row', async () => {
+    e = await startHarness({ config, vaultKeys });
+    const harness = e;
+    const res = await postMessages(harness, { ...hello, model: 'nobody/nothing' });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ type: 'error', error: { type: 'not_found_error', message: expect.stringContaining('nobody/nothing') } });
+    const rows = await harness.usageRows((all) => all.length === 1);
+    expect(rows[0]).toMatchObject({ status: 404, error_code: 'model_not_found', model: 'nobody/nothing' });
+  });
+
+  it('answers an upstream 5xx with 502 api_error, natively and translated, with the provider message', async () => {
+    e = await startHarness({ config, vaultKeys });
+    const harness = e;
+    harness.upstream.enqueue({ status: 500, body: { type: 'error', error: { type: 'api_error', message: 'Internal server error' } } });
+    const native = await postMessages(harness, { ...hello, model: 'claude/claude-sonnet-4-5' });
+    expect(native.status).toBe(502);
+    expect(await native.json()).toEqual({ type: 'error', error: { type: 'api_error', message: expect.stringContaining('Internal server error') } });
+
+    harness.upstream.enqueue({ status: 503, body: { error: { message: 'The engine is currently overloaded', type: 'server_error' } } });
+    const translated = await postMessages(harness, { ...hello, model: 'mock/gpt-4o-mini' });
+    expect(translated.status).toBe(502);
+    expect(await translated.json()).toEqual({ type: 'error', error: { type: 'api_error', message: expect.stringContaining('overloaded') } });
+
+    const rows = await harness.usageRows((all) => all.length === 2);
+    expect(rows.map((r) => [r.status, r.error_code])).toEqual([
+      [502, 'upstream_error'],
+      [502, 'upstream_error'],
+    ]);
+  });
+
+  it('ends a native stream with an error event when the provider sends one, keeping its type', async () => {
+    e = await startHarness({ config, vaultKeys });
+    const harness = e;
+    const sse = loadBody('anthropic/extracted/stream_text.sse');
+    const firstDelta = sse.indexOf('event: content_block_delta');
+    const overloaded = 'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n';
+    harness.upstream.enqueue({ sse: sse.slice(0, firstDelta) + overloaded });
+    const res = await postMessages(harness, { ...hello, model: 'claude/claude-3-opus-20240229', stream: true });
+    expect(res.status).toBe(200);
+    const blocks = sseBlocks(await res.text());
+    expect(blocks.map((b) => b.event)).toEqual(['message_start', 'content_block_start', 'error']);
+    expect(JSON.parse(blocks.at(-1)?.data ?? '')).toEqual({
+      type: 'error',
+      error: { type: 'overloaded_error', message: expect.stringContaining('Overloaded') },
+    });
+    const rows = await harness.usageRows((all) => all.length === 1);
+    expect(rows[0]).toMatchObject({ status: 502, finish_reason: 'error', streamed: true, prompt_tokens: 15 });
+
+    harness.upstream.enqueue({ sse: sse.slice(0, firstDelta) + overloaded });
+    const stream = new Anthropic({ baseURL: harness.gateway.url, apiKey: harness.appKey, maxRetries: 0 }).messages.stream({
+      ...hello,
+      model: 'claude/claude-3-opus-20240229',
+    });
+    await expect(stream.finalMessage()).rejects.toMatchObject({ error: { error: { type: 'overloaded_error' } } });
+  });
+
+  it('ends a translated stream cut mid-way with an error event after the text already sent', async () => {
+    e = await startHarness({ config, vaultKeys });
+    const harness = e;
+    const sse = loadBody('openai/extracted/stream_text_include_usage.sse');
+    harness.upstream.enqueue({ sse, cutAfterBytes: Math.floor(sse.length / 2) });
+    const res = await postMessages(harness, { ...hello, model: 'mock/gpt-4o-mini', stream: true });
+    const blocks = sseBlocks(await res.text());
+    const events = blocks.map((b) => JSON.parse(b.data) as AnthropicRecordedEvent & { error?: { type: string } });
+    expect(events[0]?.type).toBe('message_start');
+    expect(events.some((ev) => ev.type === 'content_block_delta')).toBe(true);
+    expect(events.at(-1)).toEqual({ type: 'error', error: { type: 'api_error', message: expect.stringContaining('ended the stream unexpectedly') } });
+    expect(events.some((ev) => ev.type === 'message_stop')).toBe(false);
+    const rows = await harness.usageRows((all) => all.length === 1);
+    expect(rows[0]).toMatchObject({ status: 502, error_code: 'upstream_stream_cut', finish_reason: 'error' });
+  });
+});
