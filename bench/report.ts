@@ -98,20 +98,25 @@ export function buildChecks(figures: readonly TargetFigures[], switchyard: Switc
 
 /**
  * The absolute latency limits have no floor to compare with; when even the lean proxy breaks
- * one, the reader should know the machine, not the gateway alone, set that figure.
+ * one, the machine, not the gateway alone, set that figure, and Switchyard's distance to the
+ * lean proxy says what is the gateway's.
  */
 export function buildNotes(figures: readonly TargetFigures[]): string[] {
   const direct = figures.find((entry) => entry.name === 'direct');
   const lean = figures.find((entry) => entry.name === 'lean');
+  const gateway = figures.find((entry) => entry.name === 'switchyard');
   if (!direct || !lean) return [];
   const floors = [
-    { what: 'JSON latency p50', added: lean.latency.p50Ms - direct.latency.p50Ms, limit: latencyLimits.p50Ms },
-    { what: 'JSON latency p99', added: lean.latency.p99Ms - direct.latency.p99Ms, limit: latencyLimits.p99Ms },
-    { what: 'time to first token p50', added: lean.ttft.p50Ms - direct.ttft.p50Ms, limit: latencyLimits.ttftMs },
+    { what: 'JSON latency p50', limit: latencyLimits.p50Ms, read: (f: TargetFigures) => f.latency.p50Ms },
+    { what: 'JSON latency p99', limit: latencyLimits.p99Ms, read: (f: TargetFigures) => f.latency.p99Ms },
+    { what: 'time to first token p50', limit: latencyLimits.ttftMs, read: (f: TargetFigures) => f.ttft.p50Ms },
   ];
   return floors
-    .filter((floor) => floor.added > floor.limit)
-    .map((floor) => `The lean proxy itself adds ${floor.added.toFixed(2)} ms of ${floor.what} over direct in this run (limit ${floor.limit} ms): machine noise weighs on that figure.`);
+    .filter((floor) => floor.read(lean) - floor.read(direct) > floor.limit)
+    .map((floor) => {
+      const overLean = gateway ? ` Switchyard over the lean proxy: ${signed(floor.read(gateway) - floor.read(lean), 2)} ms.` : '';
+      return `The lean proxy itself adds ${(floor.read(lean) - floor.read(direct)).toFixed(2)} ms of ${floor.what} over direct in this run (limit ${floor.limit} ms): machine noise weighs on that figure.${overLean}`;
+    });
 }
 
 function badAnswers(figures: TargetFigures): number {
@@ -124,15 +129,19 @@ function fixed(value: number | undefined, digits: number): string {
   return value === undefined || !Number.isFinite(value) ? dash : value.toFixed(digits);
 }
 
+function signed(value: number, digits: number): string {
+  return `${value >= 0 ? '+' : ''}${fixed(value, digits)}`;
+}
+
 function formatCheckValue(check: Check): string {
   if (check.value === null) return dash;
   switch (check.unit) {
     case '×':
       return `${fixed(check.value, 2)}× lean${check.range ? ` (rounds ${fixed(check.range[0], 2)}–${fixed(check.range[1], 2)})` : ''}`;
     case 'ms':
-      return `${check.value >= 0 ? '+' : ''}${fixed(check.value, 2)} ms`;
+      return `${signed(check.value, 2)} ms`;
     case 'MiB':
-      return `${check.value >= 0 ? '+' : ''}${fixed(check.value, 1)} MiB`;
+      return `${signed(check.value, 1)} MiB`;
     case '%':
       return `${fixed(check.value, 1)} %`;
     case 'count':
@@ -181,7 +190,7 @@ function summaryLines(report: BenchReport): string[] {
   const { machine, settings } = report;
   const lines = [
     `Run ${report.startedAt}, ${report.durationSeconds.toFixed(0)} s; Node ${machine.node}, ${machine.cpus} × ${machine.cpuModel}; load average ${machine.loadAverageBefore.map((v) => v.toFixed(2)).join(' ')} before, ${machine.loadAverageAfter.map((v) => v.toFixed(2)).join(' ')} after.`,
-    `One target loaded at a time, order rotated every round. Closed loop at c=${settings.concurrency}: ${settings.throughputRounds} rounds of ${settings.phaseMs / 1000} s per target and mode; ratios are medians of per-round ratios. Open loop, all targets taking turns on one schedule: ${settings.latencyMs / 1000} s of JSON at ${settings.latencyRate} req/s per target, then ${settings.ttftMs / 1000} s of streams at ${settings.ttftRate}/s per target. Mock stream: ${settings.chunks} content chunks, ${settings.chunkDelayMs} ms apart.`,
+    `Closed loop at c=${settings.concurrency}: one target at a time, ${settings.throughputRounds} rounds of ${settings.phaseMs / 1000} s per target and mode, order rotated every round; ratios are medians of per-round ratios. Open loop, all targets taking turns on one schedule: ${settings.latencyMs / 1000} s of JSON at ${settings.latencyRate} req/s per target, then ${settings.ttftMs / 1000} s of streams at ${settings.ttftRate}/s per target. Mock stream: ${settings.chunks} content chunks, ${settings.chunkDelayMs} ms apart.`,
   ];
   if (report.switchyard.skipped) lines.push(`Switchyard not measured: ${report.switchyard.skipped}`);
   return [...lines, ...report.notes];

@@ -5,6 +5,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
+import { usageDbPath } from '../src/main/core/paths.js';
+import { AppKeyStore } from '../src/main/core/secrets/app-keys.js';
+import { openDb } from '../src/main/core/usage/usage-db.js';
 import { loadBody, loadDdTraceJson, loadVcrYaml } from './helpers/fixtures.js';
 import { replyFromRecording } from './helpers/mock-upstream.js';
 import { startHarness, type Harness } from './helpers/gateway-harness.js';
@@ -24,6 +27,7 @@ const config = {
       pricing: { prompt: '0.00000015', completion: '0.0000006', input_cache_read: '0.000000075' },
     },
     oai: { type: 'openai', baseUrl: '${UPSTREAM}/oai/v1', models: ['gpt-5-mini'], pricing: { prompt: '0', completion: '0' } },
+    gem: { type: 'google', baseUrl: '${UPSTREAM}/gemini/v1beta', models: ['gemini-3-pro-preview'], pricing: { prompt: '0', completion: '0' } },
     claude: {
       type: 'anthropic',
       baseUrl: '${UPSTREAM}/anthropic/v1',
@@ -32,7 +36,7 @@ const config = {
     },
   },
 };
-const vaultKeys = { mock: [OPENAI_KEY], oai: [OPENAI_KEY], claude: [ANTHROPIC_KEY] };
+const vaultKeys = { mock: [OPENAI_KEY], oai: [OPENAI_KEY], gem: ['gemini-key'], claude: [ANTHROPIC_KEY] };
 
 function claudeCost(u: { input: number; output: number; cacheRead?: number; cacheWrite?: number }): number {
   return (
@@ -163,7 +167,9 @@ describe('native pass-through to an Anthropic provider', () => {
       temperature: 0.5,
       metadata: { user_id: 'user-1' },
     };
-    const message = await client.messages.create(params, { headers: { 'anthropic-beta': 'prompt-caching-2024-07-31' } });
+    const message = await client.messages.create(params, {
+      headers: { 'anthropic-version': '2023-06-01', 'anthropic-beta': 'prompt-caching-2024-07-31' },
+    });
 
     expect(message.id).toMatch(/^gen-/);
     expect(message.content).toEqual(recorded.content);
@@ -224,7 +230,7 @@ describe('native pass-through to an Anthropic provider', () => {
     expect(gotEvents[0]?.message?.id).toBe(id);
     const recordedEvents = anthropicEvents(sse);
     expect(deltasOf(gotEvents, 'text')).toBe(deltasOf(recordedEvents, 'text'));
-    const delta = gotEvents.find((e) => e.type === 'message_delta') as { usage: { output_tokens: number; cost: number } };
+    const delta = gotEvents.find((e) => e.type === 'message_delta') as unknown as { usage: { output_tokens: number; cost: number } };
     expect(delta.usage.output_tokens).toBe(13);
     expect(delta.usage.cost).toBeCloseTo(claudeCost({ input: 15, output: 13 }), 12);
 
@@ -299,15 +305,18 @@ describe('translation to an OpenAI-compatible provider', () => {
     };
     h.upstream.enqueue({ body: recorded });
     const before = h.upstream.requests.length;
-    const message = await client.messages.create({
+    // Sampling fields the SDK's types no longer list, as older clients still send them.
+    const params = {
       model: 'mock/gpt-4o-mini',
       max_tokens: 300,
       system: 'You invent holidays.',
-      messages: [{ role: 'user', content: 'Invent a new holiday' }],
+      messages: [{ role: 'user' as const, content: 'Invent a new holiday' }],
       temperature: 0.7,
-      stop_sequences: ['THE END'],
+      top_p: 0.9,
       top_k: 5,
-    });
+      stop_sequences: ['THE END'],
+    };
+    const message = await client.messages.create(params);
     expect(message).toMatchObject({
       type: 'message',
       role: 'assistant',
@@ -337,6 +346,7 @@ describe('translation to an OpenAI-compatible provider', () => {
       ],
       max_tokens: 300,
       temperature: 0.7,
+      top_p: 0.9,
       stop: ['THE END'],
     });
     const rows = await h.usageRows((all) => all.some((r) => r.id === message.id));
@@ -426,7 +436,10 @@ describe('translation to an OpenAI-compatible provider', () => {
     const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
     expect(deltasOf(events, 'text')).toBe(text);
     const usage = lastUsage(chunks);
-    const delta = events.at(-2) as { delta: { stop_reason: string }; usage: { input_tokens: number; output_tokens: number; cost: number } };
+    const delta = events.at(-2) as unknown as {
+      delta: { stop_reason: string };
+      usage: { input_tokens: number; output_tokens: number; cost: number };
+    };
     expect(delta.delta.stop_reason).toBe('end_turn');
     expect(delta.usage).toMatchObject({ input_tokens: usage.prompt_tokens, output_tokens: usage.completion_tokens });
     expect(delta.usage.cost).toBeCloseTo(openAiCost({ prompt: usage.prompt_tokens, completion: usage.completion_tokens }), 12);
@@ -509,7 +522,7 @@ describe('translation to an OpenAI-compatible provider', () => {
     expect(h.upstream.requests.length).toBe(before);
   });
 
-  it('refuses an Anthropic server tool with a 400 naming it, without calling the provider', async () => {
+  it('refuses what has no OpenAI form (a server tool, a search result block) with a 400 naming it, without calling the provider', async () => {
     const before = h.upstream.requests.length;
     const res = await postMessages(h, { ...hello, model: 'mock/gpt-4o-mini', tools: [{ type: 'web_search_20250305', name: 'web_search' }] });
     expect(res.status).toBe(400);
@@ -517,7 +530,74 @@ describe('translation to an OpenAI-compatible provider', () => {
     expect(body.type).toBe('error');
     expect(body.error.type).toBe('invalid_request_error');
     expect(body.error.message).toContain('tools.0.type');
+    expect(body.error.message).toContain('server tools');
+
+    const block = { type: 'search_result', source: 'https://example.com', title: 't', content: [] };
+    const nested = await postMessages(h, { ...hello, model: 'mock/gpt-4o-mini', messages: [{ role: 'user', content: [block] }] });
+    expect(nested.status).toBe(400);
+    expect(((await nested.json()) as { error: { message: string } }).error.message).toContain('"messages.0.content.0.type"');
     expect(h.upstream.requests.length).toBe(before);
+  });
+});
+
+describe('translation to a Gemini provider (through its OpenAI form)', () => {
+  it('returns a recorded tool call with its thought signature, which the next turn sends back on the call', async () => {
+    const sse = loadBody('gemini/extracted/stream_tool_call_thought_signature.sse');
+    const signature = /"thoughtSignature": "([^"]+)"/.exec(sse)?.[1];
+    expect(signature).toBeDefined();
+    h.upstream.enqueue({ sse });
+    const tools = [{ name: 'get_country', input_schema: { type: 'object' as const, properties: {} } }];
+    const question = { role: 'user' as const, content: 'Which country am I in?' };
+    const first = await client.messages.stream({ model: 'gem/gemini-3-pro-preview', max_tokens: 256, tools, messages: [question] }).finalMessage();
+    expect(first.stop_reason).toBe('tool_use');
+    const call = first.content.find((b) => b.type === 'tool_use');
+    expect(call).toMatchObject({ type: 'tool_use', name: 'get_country', input: {} });
+    if (call?.type !== 'tool_use') return;
+
+    h.upstream.enqueue({ body: JSON.parse(loadBody('gemini/vercel__google-text.json')) as object });
+    const before = h.upstream.requests.length;
+    await client.messages.create({
+      model: 'gem/gemini-3-pro-preview',
+      max_tokens: 256,
+      tools,
+      messages: [
+        question,
+        { role: 'assistant', content: first.content },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: 'France' }] },
+      ],
+    });
+    const sent = h.upstream.requests[before]?.body as { contents: { role: string; parts: Record<string, unknown>[] }[] };
+    const modelTurn = sent.contents.find((c) => c.role === 'model');
+    expect(modelTurn?.parts).toEqual([{ functionCall: expect.objectContaining({ name: 'get_country' }), thoughtSignature: signature }]);
+  });
+
+  it('streams recorded Gemini thoughts before the answer, and the text signature after it comes back on the next turn', async () => {
+    const sse = loadBody('gemini/extracted/stream_thinking_thought_parts.sse');
+    const parts = sseBlocks(sse).flatMap(
+      (b) => (JSON.parse(b.data) as { candidates: { content: { parts: { text?: string; thought?: boolean }[] } }[] }).candidates[0]?.content.parts ?? [],
+    );
+    const thoughts = parts.filter((p) => p.thought).map((p) => p.text ?? '').join('');
+    const answer = parts.filter((p) => !p.thought).map((p) => p.text ?? '').join('');
+    expect(thoughts).not.toBe('');
+    h.upstream.enqueue({ sse });
+    const message = await client.messages.stream({ ...hello, model: 'gem/gemini-3-pro-preview' }).finalMessage();
+    // The signature Gemini put on a text part follows the text instead of splitting it.
+    const signature = /"thoughtSignature": "([^"]+)"/.exec(sse)?.[1];
+    expect(message.content).toEqual([
+      { type: 'thinking', thinking: thoughts, signature: '' },
+      { type: 'text', text: answer },
+      { type: 'redacted_thinking', data: expect.any(String) },
+    ]);
+
+    h.upstream.enqueue({ body: JSON.parse(loadBody('gemini/vercel__google-text.json')) as object });
+    const before = h.upstream.requests.length;
+    await client.messages.create({
+      ...hello,
+      model: 'gem/gemini-3-pro-preview',
+      messages: [...hello.messages, { role: 'assistant', content: message.content }, { role: 'user', content: 'Thanks!' }],
+    });
+    const sent = h.upstream.requests[before]?.body as { contents: { role: string; parts: Record<string, unknown>[] }[] };
+    expect(sent.contents.find((c) => c.role === 'model')?.parts).toEqual([{ text: answer, thoughtSignature: signature }]);
   });
 });
 
@@ -530,7 +610,8 @@ describe('errors in Anthropic shape', () => {
 
   it('answers a bad app key with 401 authentication_error, by x-api-key and by Bearer', async () => {
     e = await startHarness({ config, vaultKeys });
-    for (const headers of [{ 'x-api-key': 'sk-sy-wrong' }, { authorization: 'Bearer sk-sy-wrong' }, {}]) {
+    const attempts: Record<string, string>[] = [{ 'x-api-key': 'sk-sy-wrong' }, { authorization: 'Bearer sk-sy-wrong' }, {}];
+    for (const headers of attempts) {
       const res = await postMessages(e, { ...hello, model: 'mock/gpt-4o-mini' }, headers);
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual({ type: 'error', error: { type: 'authentication_error', message: expect.any(String) } });
@@ -602,6 +683,31 @@ describe('errors in Anthropic shape', () => {
       model: 'claude/claude-3-opus-20240229',
     });
     await expect(stream.finalMessage()).rejects.toMatchObject({ error: { error: { type: 'overloaded_error' } } });
+  });
+
+  it('refuses an app key over its spend limit with 402 billing_error before anything goes upstream', async () => {
+    e = await startHarness({ config, vaultKeys });
+    const db = openDb(usageDbPath(e.dataDir));
+    const { key } = new AppKeyStore(db).create({ name: 'tight', limitUsd: 0.000001 });
+    db.close();
+    const res = await postMessages(e, { ...hello, model: 'claude/claude-sonnet-4-5' }, { 'x-api-key': key });
+    expect(res.status).toBe(402);
+    expect(await res.json()).toEqual({ type: 'error', error: { type: 'billing_error', message: expect.stringContaining('spend limit') } });
+    expect(e.upstream.requests).toHaveLength(0);
+  });
+
+  it('aborts the upstream request when the client goes away mid-stream, and logs the row as 499', async () => {
+    e = await startHarness({ config, vaultKeys });
+    const harness = e;
+    harness.upstream.enqueue({ sse: loadBody('openai/extracted/stream_text_include_usage.sse'), chunkDelayMs: 200 });
+    const res = await postMessages(harness, { ...hello, model: 'mock/gpt-4o-mini', stream: true });
+    const reader = res.body?.getReader();
+    const first = await reader?.read();
+    expect(new TextDecoder().decode(first?.value)).toContain('event: message_start');
+    await reader?.cancel();
+    expect(await harness.upstream.requests[0]?.closed).toBe('aborted');
+    const rows = await harness.usageRows((all) => all.length === 1);
+    expect(rows[0]).toMatchObject({ status: 499, streamed: true });
   });
 
   it('ends a translated stream cut mid-way with an error event after the text already sent', async () => {

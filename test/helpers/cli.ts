@@ -20,6 +20,7 @@ export function runCli(args: string[], opts: { input?: string; env?: NodeJS.Proc
     env: { ...process.env, ...opts.env },
     encoding: 'utf8',
     timeout: 60_000,
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

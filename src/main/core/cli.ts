@@ -283,6 +283,13 @@ function fail(err: unknown): never {
 
 const argv = process.argv.slice(2);
 main(argv).then(() => {
-  // A hung keychain call can keep the event loop alive; one-shot commands end here.
-  if (argv[0] !== 'serve') process.exit(process.exitCode ?? 0);
+  if (argv[0] === 'serve') return;
+  // A hung keychain call can keep the event loop alive, so one-shot commands exit explicitly,
+  // but only once stdout is drained: exiting mid-write truncates output into a pipe.
+  exitWhenFlushed(Number(process.exitCode ?? 0));
 }, fail);
+
+function exitWhenFlushed(code: number, deadline = Date.now() + 10_000): void {
+  if (process.stdout.writableLength === 0 || Date.now() > deadline) process.exit(code);
+  setTimeout(() => exitWhenFlushed(code, deadline), 5);
+}

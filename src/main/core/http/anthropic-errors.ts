@@ -34,7 +34,7 @@ function errorTypeFor(error: GatewayError): AnthropicErrorType {
   return 'api_error';
 }
 
-/** `{"type":"error","error":{"type":…,"message":…}}`: the message only, never metadata that could carry internals. */
+/** `{"type":"error","error":{"type":…,"message":…}}`: Anthropic's shape has no metadata, the message carries the detail. */
 export function anthropicErrorBody(error: GatewayError): AnthropicErrorResponse {
   return { type: 'error', error: { type: errorTypeFor(error), message: error.message } };
 }

@@ -89,9 +89,9 @@ export async function pumpUpstream(input: PumpInput): Promise<GatewayError | und
 }
 
 /**
- * Ends the response exactly once: the queued events, then `message_stop` having been queued by
- * the caller on success, or an `error` event on failure. A failure before anything was sent is
- * thrown instead, for the scope to answer with its status. Returns the status to log.
+ * Ends the response exactly once: after the queued events (which end with message_stop on
+ * success), or with an `error` event after them on failure. A failure before anything was sent
+ * is thrown instead, for the scope to answer with a plain error status. Returns the status to log.
  */
 export function endAnthropicStream(
   writer: AnthropicEventWriter,

@@ -13,7 +13,8 @@ function roundUsd(value: number): number {
  * the zero-completion-insured ones: policy/limit-charge.ts), per UTC day, week from Monday,
  * month and in total. Every request is bring-your-own-key, so the `byok_usage*` fields repeat
  * the same spend and `include_byok_in_limit` is true: don't add the two.
- * `limit_remaining` is left of the current period (`limit_reset`, null for a `total` limit).
+ * `limit_remaining` is what is left of the current period (`limit_reset`; null for a `total`
+ * limit) after the requests that finished; requests still in flight hold part of it.
  */
 export function getKey(ctx: GatewayContext, appKey: AppKey) {
   const spend = ctx.spend.spend(appKey.id);

@@ -84,7 +84,7 @@ function sendTranslatedMessage(res: ServerResponse, answer: JsonAnswer, log: Req
   log.cost = mapped.usage ? answer.costOf(mapped.usage) : null;
   const message = anthropicMessageOf(mapped.body, {
     id: log.id,
-    model: log.model,
+    model: answer.modelId,
     providerId: answer.endpoint.provider.id,
     stopSequences,
     usage: mapped.usage,
@@ -157,7 +157,7 @@ async function relayTranslatedStream(
 ): Promise<Outcome> {
   const providerId = answer.endpoint.provider.id;
   const writer = new AnthropicEventWriter(res, log, signal);
-  const translator = new AnthropicStreamTranslator({ id: log.id, model: log.model, providerId, stopSequences });
+  const translator = new AnthropicStreamTranslator({ id: log.id, model: answer.modelId, providerId, stopSequences });
   const emit = (events: AnthropicEvent[]) => {
     for (const event of events) writer.event(event.type, JSON.stringify(event));
   };

@@ -23,10 +23,8 @@ export class CacheAffinity {
 
   /** Undefined when the request has no conversation to follow (embeddings, an empty chat). */
   conversationKey(appKeyId: number | null, modelId: string, body: JsonObject): string | undefined {
-    const opening = openingOf(body);
-    if (opening === undefined) return undefined;
-    const digest = createHash('sha256').update(opening).digest('base64url');
-    return `${appKeyId ?? ''}\u0000${modelId}\u0000${digest}`;
+    const digest = openingDigest(body);
+    return digest === undefined ? undefined : `${appKeyId ?? ''}\u0000${modelId}\u0000${digest}`;
   }
 
   get(conversation: string): string | undefined {
@@ -48,22 +46,35 @@ export class CacheAffinity {
     }
     this.entries.set(conversation, { endpointKey, expiresAt: this.now() + this.ttlMs });
   }
-
-  forget(conversation: string): void {
-    this.entries.delete(conversation);
-  }
 }
 
-/** The leading system/developer messages and the first user message, as text to hash. */
-function openingOf(body: JsonObject): string | undefined {
+/** Hashing stops after this much of the opening: prompt caches match on prefixes, and a long system prompt must not cost a long hash. */
+const OPENING_BYTES = 8_192;
+
+/** A digest of the leading system/developer messages and the first user message (their first 8 KB, and their lengths). */
+function openingDigest(body: JsonObject): string | undefined {
   const messages = body.messages;
+  const hash = createHash('sha1');
+  let budget = OPENING_BYTES;
+  const add = (role: string, text: string) => {
+    hash.update(`${role}:${text.length}:`);
+    if (budget > 0) hash.update(text.length > budget ? text.slice(0, budget) : text);
+    budget -= text.length;
+  };
   if (Array.isArray(messages)) {
-    let end = 0;
-    while (end < messages.length && isRole(messages[end], 'system', 'developer')) end += 1;
-    if (end < messages.length && isRole(messages[end], 'user')) end += 1;
-    return end === 0 ? undefined : JSON.stringify(messages.slice(0, end));
+    let count = 0;
+    while (count < messages.length && isRole(messages[count], 'system', 'developer')) add('system', contentText(messages[count++]));
+    if (count < messages.length && isRole(messages[count], 'user')) add('user', contentText(messages[count++]));
+    return count === 0 ? undefined : hash.digest('base64url');
   }
-  return typeof body.prompt === 'string' && body.prompt.length > 0 ? body.prompt.slice(0, 4096) : undefined;
+  if (typeof body.prompt !== 'string' || body.prompt.length === 0) return undefined;
+  add('prompt', body.prompt);
+  return hash.digest('base64url');
+}
+
+function contentText(message: unknown): string {
+  const content = (message as { content?: unknown }).content;
+  return typeof content === 'string' ? content : JSON.stringify(content ?? null);
 }
 
 function isRole(message: unknown, ...roles: string[]): boolean {

@@ -11,6 +11,8 @@ import type { RoutingState } from './routing-state.js';
 export interface SkipReason {
   reason: string;
   detail: string;
+  /** For an endpoint cooling down: when it may be tried again. */
+  retryInMs?: number;
 }
 
 export interface Candidate {
@@ -51,7 +53,7 @@ export function candidatesFor(ctx: GatewayContext, body: JsonObject, model: stri
     const online = webPlugin || variant === 'online';
     if (endpoints.length === 1 && prefs === NO_PREFERENCES && variant === undefined && !online) {
       const endpoint = endpoints[0] as Endpoint;
-      const skip = toolSupport(ctx, endpoint, body);
+      const skip = coolingDown(ctx.routing, endpoint) ?? toolSupport(ctx, endpoint, body);
       out.push(skip ? { modelId: id, endpoint, skip } : { modelId: id, endpoint });
       continue;
     }
@@ -85,7 +87,7 @@ function planModel(ctx: GatewayContext, turn: ModelTurn, endpoints: readonly End
   let eligible: Candidate[] = [];
   let parameters: string[] | undefined;
   for (const endpoint of endpoints) {
-    let skip = preferenceFilter(ctx, turn, endpoint);
+    let skip = preferenceFilter(ctx, turn, endpoint) ?? coolingDown(ctx.routing, endpoint);
     if (!skip) {
       if (prefs.requireParameters) parameters ??= requestParameters(turn.body);
       skip = parameters ? parameterSupport(ctx, endpoint, parameters) : toolSupport(ctx, endpoint, turn.body);
@@ -107,7 +109,6 @@ function planModel(ctx: GatewayContext, turn: ModelTurn, endpoints: readonly End
   }
 
   const sort = prefs.sort ?? (turn.variant ? VARIANT_SORT[turn.variant] : undefined);
-  let fallbacksOff = 'allow_fallbacks is false: only the first choice is used';
   if (prefs.order) {
     const order = prefs.order;
     const position = (c: Candidate) => {
@@ -118,15 +119,25 @@ function planModel(ctx: GatewayContext, turn: ModelTurn, endpoints: readonly End
     const rest = rank(ctx.routing, eligible.filter((c) => position(c) === order.length), sort);
     eligible = [...listed.sort((a, b) => position(a) - position(b)), ...rest];
     if (!prefs.allowFallbacks) {
-      fallbacksOff = 'not in provider.order, and allow_fallbacks is false';
-      eligible = cutFallbacks(eligible, listed.length, fallbacksOff, skipped);
+      eligible = cutFallbacks(eligible, listed.length, 'not in provider.order, and allow_fallbacks is false', skipped);
     }
   } else {
     eligible = rank(ctx.routing, eligible, sort);
-    if (!prefs.allowFallbacks) eligible = cutFallbacks(eligible, 1, fallbacksOff, skipped);
+    if (!prefs.allowFallbacks) eligible = cutFallbacks(eligible, 1, 'allow_fallbacks is false: only the first choice is used', skipped);
     if (!sort && eligible.length > 1) for (const c of eligible) c.sticky = true;
   }
   out.push(...skipped, ...eligible);
+}
+
+/** An open circuit keeps the endpoint out until its cooldown ends (then one request probes it). */
+function coolingDown(routing: RoutingState, endpoint: Endpoint): SkipReason | undefined {
+  const blockedMs = routing.breaker.blockedForMs(endpointKey(endpoint));
+  if (blockedMs === undefined) return undefined;
+  return {
+    reason: 'circuit_open',
+    detail: `cooling down after repeated failures; probed again in ${Math.max(1, Math.ceil(blockedMs / 1000))} s`,
+    retryInMs: blockedMs,
+  };
 }
 
 function cutFallbacks(eligible: Candidate[], keep: number, detail: string, skipped: Candidate[]): Candidate[] {

@@ -34,13 +34,21 @@ export class CircuitBreaker {
     return this.state(key) === 'open' ? this.circuits.get(key)?.openUntil : undefined;
   }
 
+  /** How long requests must stay away (an open circuit, or a probe in flight); undefined when they may come. */
+  blockedForMs(key: string): number | undefined {
+    const c = this.circuits.get(key);
+    if (!c || c.consecutiveFailures < this.settings.failureThreshold) return undefined;
+    const left = c.openUntil - this.now();
+    if (left > 0) return left;
+    return c.probing ? c.cooldownMs : undefined;
+  }
+
   /** Whether a request may go to the endpoint now; a half-open circuit admits one probe at a time. */
   admit(key: string): Admission {
     const c = this.circuits.get(key);
     if (!c || c.consecutiveFailures < this.settings.failureThreshold) return { admitted: true, probe: false };
-    const now = this.now();
-    if (now < c.openUntil) return { admitted: false, retryInMs: c.openUntil - now };
-    if (c.probing) return { admitted: false, retryInMs: c.cooldownMs };
+    const blocked = this.blockedForMs(key);
+    if (blocked !== undefined) return { admitted: false, retryInMs: blocked };
     c.probing = true;
     return { admitted: true, probe: true };
   }

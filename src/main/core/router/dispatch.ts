@@ -1,5 +1,6 @@
 import { GatewayError } from '../../../shared/errors.js';
 import type { GatewayContext } from '../gateway-context.js';
+import { redactSecret } from '../policy/redact-secret.js';
 import type { TokenUsage } from '../protocol/token-usage.js';
 import type { JsonObject, MappedResponse, Operation, ProviderAdapter, StreamMapper } from '../providers/provider-adapter.js';
 import { sendUpstream, upstreamFailure, type UpstreamResponse } from '../providers/upstream-http.js';
@@ -27,14 +28,16 @@ export interface DispatchInput {
   signal: AbortSignal;
 }
 
+/** Maps an upstream HTTP error; `apiKey` is scrubbed from the upstream's text first (some quote the key they got). */
 export function upstreamHttpError(
   providerId: string,
   status: number,
   headers: UpstreamResponse['headers'],
   text: string,
   adapter: ProviderAdapter,
+  apiKey?: string,
 ): GatewayError {
-  const detail = adapter.parseError(status, text);
+  const detail = adapter.parseError(status, redactSecret(text, apiKey));
   const metadata = { provider: providerId, ...detail.metadata };
   const retryAfter = headers['retry-after'];
   const extraHeaders = typeof retryAfter === 'string' ? { 'retry-after': retryAfter } : undefined;
@@ -70,13 +73,23 @@ interface DispatchRun {
 export async function dispatch(ctx: GatewayContext, candidates: Candidate[], input: DispatchInput): Promise<Dispatched> {
   const run: DispatchRun = { waitedMs: 0, lastError: undefined, skips: new Map(), soonestProbeMs: undefined };
   const { list, conversation, pinned } = withCacheAffinity(ctx, candidates, input);
-  for (const candidate of list) {
-    const dispatched = await tryCandidate(ctx, candidate, input, run, candidate === pinned);
-    if (!dispatched) continue;
-    if (conversation && candidate.sticky) ctx.routing.affinity.remember(conversation, endpointKey(candidate.endpoint));
-    return dispatched;
+  try {
+    for (const candidate of list) {
+      const dispatched = await tryCandidate(ctx, candidate, input, run, candidate === pinned);
+      if (!dispatched) continue;
+      if (conversation && candidate.sticky) ctx.routing.affinity.remember(conversation, endpointKey(candidate.endpoint));
+      return dispatched;
+    }
+  } catch (err) {
+    throw withGenerationId(err, input.log.id);
   }
-  throw run.lastError ?? nothingTried(input.log.model, run);
+  throw withGenerationId(run.lastError ?? nothingTried(input.log.model, run), input.log.id);
+}
+
+/** A failed request has a generation record too (its attempts explain the failure): the error names it. */
+function withGenerationId(err: unknown, id: string): unknown {
+  if (!(err instanceof GatewayError)) return err;
+  return new GatewayError(err.status, err.reason, err.message, err.metadata, { ...err.headers, 'x-generation-id': id });
 }
 
 function skip(input: DispatchInput, candidate: Candidate, run: DispatchRun, why: SkipReason): void {
@@ -90,6 +103,7 @@ function skip(input: DispatchInput, candidate: Candidate, run: DispatchRun, why:
     detail: why.detail,
   };
   input.log.attempts.push(attempt);
+  if (why.retryInMs !== undefined) run.soonestProbeMs = Math.min(run.soonestProbeMs ?? Number.POSITIVE_INFINITY, why.retryInMs);
   const same = run.skips.get(why.reason);
   if (same) same.push(why);
   else run.skips.set(why.reason, [why]);
@@ -121,9 +135,13 @@ async function tryCandidate(
   const key = endpointKey(endpoint);
   const admission = routing.breaker.admit(key);
   if (!admission.admitted) {
-    const seconds = Math.ceil(admission.retryInMs / 1000);
-    skip(input, candidate, run, { reason: 'circuit_open', detail: `cooling down after repeated failures; probed again in ${seconds} s` });
-    run.soonestProbeMs = Math.min(run.soonestProbeMs ?? Number.POSITIVE_INFINITY, admission.retryInMs);
+    // Opened (or taken for a probe) by a concurrent request since the plan was made.
+    const seconds = Math.max(1, Math.ceil(admission.retryInMs / 1000));
+    skip(input, candidate, run, {
+      reason: 'circuit_open',
+      detail: `cooling down after repeated failures; probed again in ${seconds} s`,
+      retryInMs: admission.retryInMs,
+    });
     return undefined;
   }
 
@@ -169,7 +187,7 @@ async function tryCandidate(
       if (upstream.statusCode >= 300) {
         const text = await upstream.body.text().catch(() => '');
         retryAfter = retryAfterMs(upstream.headers);
-        throw upstreamHttpError(provider.id, upstream.statusCode, upstream.headers, text, adapter);
+        throw upstreamHttpError(provider.id, upstream.statusCode, upstream.headers, text, adapter, apiKey);
       }
       if (stream) {
         finishAttempt(log, attempt, startedAt, upstream.statusCode);

@@ -42,11 +42,21 @@ export interface WebSearchRoute {
  */
 const NATIVE_WEB_SEARCH: Partial<Record<ProviderType, (endpoint: Endpoint) => WebSearchRoute>> = {
   openai: (endpoint) => ({ endpoint, extraBody: { web_search_options: {} } }),
-  openrouter: (endpoint) =>
-    endpoint.upstreamModel.endsWith(':online')
-      ? { endpoint }
-      : { endpoint: { ...endpoint, upstreamModel: `${endpoint.upstreamModel}:online` } },
+  openrouter: (endpoint) => ({ endpoint: onlineEndpoint(endpoint) }),
 };
+
+/** One `:online` twin per endpoint, so its price and health lookups are cached like any endpoint's. */
+const onlineTwins = new WeakMap<Endpoint, Endpoint>();
+
+function onlineEndpoint(endpoint: Endpoint): Endpoint {
+  if (endpoint.upstreamModel.endsWith(':online')) return endpoint;
+  let twin = onlineTwins.get(endpoint);
+  if (!twin) {
+    twin = { ...endpoint, upstreamModel: `${endpoint.upstreamModel}:online` };
+    onlineTwins.set(endpoint, twin);
+  }
+  return twin;
+}
 
 export function webSearchRoute(endpoint: Endpoint): WebSearchRoute | undefined {
   return NATIVE_WEB_SEARCH[endpoint.provider.type]?.(endpoint);

@@ -43,9 +43,11 @@ export class RoutingState {
     return rates;
   }
 
-  /** Behind healthy endpoints in the default order: its circuit is not closed, or it fails often. */
+  /**
+   * Behind healthy endpoints in the default order: it failed often in the last hour. (An open
+   * circuit keeps an endpoint out altogether; a half-open one is due for its probe.)
+   */
   isDegraded(key: string): boolean {
-    if (this.breaker.state(key) !== 'closed') return true;
     const summary = this.health.summary(key);
     return !!summary && summary.requests >= DEGRADED_MIN_REQUESTS && (summary.errorRate ?? 0) >= DEGRADED_ERROR_RATE;
   }

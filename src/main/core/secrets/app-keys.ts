@@ -56,11 +56,41 @@ function assertLimit(limitUsd: number): void {
   if (!(Number.isFinite(limitUsd) && limitUsd >= 0)) throw new AppKeyError('--limit must be a non-negative number of USD');
 }
 
+/** How long a verified key is trusted before the store checks whether another process changed the keys. */
+const RECHECK_MS = 100;
+const MAX_CACHED_KEYS = 1024;
+
 export class AppKeyStore {
   private readonly byHash;
+  private readonly dataVersion;
+  /**
+   * Verified keys by hash, so the hot path skips SQLite. Cleared when this connection writes keys
+   * and when SQLite's data_version says another connection (the CLI) committed: a revoke or a new
+   * limit takes effect within RECHECK_MS.
+   */
+  private readonly verified = new Map<string, { hash: Buffer; key: AppKey }>();
+  private seenVersion: unknown;
+  private checkedAt = 0;
 
   constructor(private readonly db: Db) {
     this.byHash = db.prepare('SELECT * FROM app_keys WHERE key_hash = ?');
+    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
+  }
+
+  private dropStaleCache(): void {
+    const now = Date.now();
+    if (now - this.checkedAt < RECHECK_MS) return;
+    this.checkedAt = now;
+    const version = this.dataVersion.get();
+    if (version !== this.seenVersion) {
+      this.seenVersion = version;
+      this.verified.clear();
+    }
+  }
+
+  /** Own writes: data_version only counts other connections' commits. */
+  private changed(): void {
+    this.verified.clear();
   }
 
   create(opts: { name: string; limitUsd?: number; limitPeriod?: LimitPeriod }): { key: string; appKey: AppKey } {
@@ -88,10 +118,16 @@ export class AppKeyStore {
   verify(presented: string): AppKey | undefined {
     if (!APP_KEY_PATTERN.test(presented)) return undefined;
     const hash = hashKey(presented);
+    this.dropStaleCache();
+    const cached = this.verified.get(hash.toString('base64'));
+    if (cached) return timingSafeEqual(cached.hash, hash) ? cached.key : undefined;
     const row = this.byHash.get(hash) as AppKeyDb | undefined;
     if (!row || !timingSafeEqual(row.key_hash, hash)) return undefined;
     if (row.revoked_at !== null || row.disabled === 1) return undefined;
-    return fromDb(row);
+    const key = fromDb(row);
+    if (this.verified.size >= MAX_CACHED_KEYS) this.verified.clear();
+    this.verified.set(hash.toString('base64'), { hash, key });
+    return key;
   }
 
   getById(id: number): AppKey | undefined {
@@ -110,6 +146,7 @@ export class AppKeyStore {
     const key = this.active(name);
     const period = limitUsd === null ? null : (limitPeriod ?? key.limitPeriod ?? 'total');
     this.db.prepare('UPDATE app_keys SET limit_usd = ?, limit_period = ? WHERE id = ?').run(limitUsd, period, key.id);
+    this.changed();
     return this.getById(key.id) as AppKey;
   }
 
@@ -117,6 +154,7 @@ export class AppKeyStore {
   setDisabled(name: string, disabled: boolean): AppKey {
     const key = this.active(name);
     this.db.prepare('UPDATE app_keys SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, key.id);
+    this.changed();
     return this.getById(key.id) as AppKey;
   }
 
@@ -130,6 +168,7 @@ export class AppKeyStore {
     const info = this.db
       .prepare('UPDATE app_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL')
       .run(Date.now(), name);
+    this.changed();
     return info.changes > 0;
   }
 }

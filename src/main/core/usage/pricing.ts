@@ -14,12 +14,17 @@ export function priceRequest(source: PriceSource, upstreamModel: string, usage: 
   if (source.kind === 'override') return priceWithOverride(source.pricing, usage);
   const options = source.providerId ? { providerId: source.providerId } : { providerApiUrl: source.providerApiUrl };
   if (!options.providerId && !options.providerApiUrl) return null;
+  // genai-prices throws on parts larger than their whole; an upstream that over-reports a part is priced as if capped.
+  const cacheRead = Math.min(usage.cachedTokens, usage.promptTokens);
+  const cacheWrite = Math.min(usage.cacheWriteTokens, usage.promptTokens - cacheRead);
   const result = calcPrice(
     {
       input_tokens: usage.promptTokens,
-      cache_read_tokens: usage.cachedTokens || undefined,
-      cache_write_tokens: usage.cacheWriteTokens || undefined,
+      cache_read_tokens: cacheRead || undefined,
+      cache_write_tokens: cacheWrite || undefined,
       output_tokens: usage.completionTokens,
+      // Some models price reasoning apart from other output; the others bill it as output.
+      output_reasoning_tokens: Math.min(usage.reasoningTokens, usage.completionTokens) || undefined,
     },
     upstreamModel,
     options,

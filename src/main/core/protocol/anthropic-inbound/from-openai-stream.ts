@@ -8,7 +8,7 @@ import { GatewayError } from '../../../../shared/errors.js';
 import { parseOpenAiUsage, type TokenUsage } from '../token-usage.js';
 import { anthropicUsageOf, matchedStopSequence, newToolUseId, stopReasonOf } from './message-parts.js';
 import { chatChunkSchema, type ChatChunk, type ChatChunkDelta, type ReasoningDetail } from './openai-output.js';
-import { signatureOf, thinkingBlockOf } from './reasoning-blocks.js';
+import { signatureOf, thinkingBlockOf, type ThinkingBlockOut } from './reasoning-blocks.js';
 
 /** One event; its `type` is also the SSE event name. */
 export interface AnthropicEvent {
@@ -52,6 +52,8 @@ export class AnthropicStreamTranslator {
   private readonly toolBlocks = new Map<number, number>();
   private stopSequence: string | null = null;
   private refused = false;
+  /** Redacted thinking that arrived while another block was open. */
+  private pendingRedacted: ThinkingBlockOut[] = [];
 
   constructor(private readonly ctx: StreamContext) {}
 
@@ -146,11 +148,9 @@ export class AnthropicStreamTranslator {
   private reasoningDetail(detail: ReasoningDetail, out: AnthropicEvent[]): void {
     if (detail.type === 'reasoning.encrypted') {
       const block = thinkingBlockOf(detail);
-      if (!block) return;
-      this.close(out);
-      const index = this.nextIndex++;
-      out.push({ type: 'content_block_start', index, content_block: block });
-      out.push({ type: 'content_block_stop', index });
+      // Gemini signs text and calls mid-stream: the signature waits so that it splits no block.
+      if (block && this.open) this.pendingRedacted.push(block);
+      else if (block) this.redacted(block, out);
       return;
     }
     const text = detail.type === 'reasoning.summary' ? detail.summary : detail.text;
@@ -196,9 +196,17 @@ export class AnthropicStreamTranslator {
     out.push({ type: 'content_block_delta', index, delta });
   }
 
+  private redacted(block: ThinkingBlockOut, out: AnthropicEvent[]): void {
+    const index = this.nextIndex++;
+    out.push({ type: 'content_block_start', index, content_block: block });
+    out.push({ type: 'content_block_stop', index });
+  }
+
   private close(out: AnthropicEvent[]): void {
     if (!this.open) return;
     out.push({ type: 'content_block_stop', index: this.open.index });
     this.open = undefined;
+    for (const block of this.pendingRedacted) this.redacted(block, out);
+    this.pendingRedacted = [];
   }
 }

@@ -89,7 +89,7 @@ export const chatChunkSchema = z.looseObject({
       }),
     )
     .nullish(),
-  usage: z.unknown(),
+  usage: z.unknown().optional(),
   /** OpenRouter's mid-stream failure: a chunk carrying `error` (and `finish_reason: "error"`). */
   error: z.looseObject({ message: z.string().optional() }).nullish(),
 });

@@ -38,10 +38,16 @@ type ContentPart =
   | { type: 'image_url'; image_url: { url: string } }
   | { type: 'file'; file: { filename: string; file_data: string } };
 
-/** Only custom tools translate; server tools (`web_search_…`, `bash_…`) exist only on Anthropic's side. */
-const translatableRequestSchema = messagesRequestSchema.extend({
-  tools: z.array(customToolSchema.extend({ type: z.literal('custom').optional() })).optional(),
-});
+/**
+ * Only custom tools translate; server tools (`web_search_…`, `bash_…`) run on Anthropic's side.
+ * `type` comes first so that a server tool is reported as such, not as lacking `input_schema`.
+ */
+const translatableToolSchema = z
+  .looseObject({
+    type: z.literal('custom', { error: 'only custom tools can be sent to this model: Anthropic server tools run on Anthropic models only' }).optional(),
+  })
+  .extend(customToolSchema.shape);
+const translatableRequestSchema = messagesRequestSchema.extend({ tools: z.array(translatableToolSchema).optional() });
 export type TranslatableRequest = z.infer<typeof translatableRequestSchema>;
 
 const documentSourceSchema = z.discriminatedUnion('type', [
@@ -50,23 +56,22 @@ const documentSourceSchema = z.discriminatedUnion('type', [
 ]);
 
 interface IssueLike {
-  code: string;
   path: PropertyKey[];
   message: string;
   errors?: IssueLike[][];
 }
 
 /** The most specific issue: unions report "Invalid input" at their root, the useful detail is deeper. */
-function deepestIssue(issue: IssueLike, prefix: PropertyKey[] = []): { path: string; message: string } {
+function deepestIssue(issue: IssueLike, prefix: PropertyKey[] = []): { path: PropertyKey[]; message: string } {
   const path = [...prefix, ...issue.path];
-  let best: { path: string; message: string } | undefined;
+  let best: { path: PropertyKey[]; message: string } | undefined;
   for (const branch of issue.errors ?? []) {
     for (const sub of branch) {
       const candidate = deepestIssue(sub, path);
-      if (!best || candidate.path.split('.').length > best.path.split('.').length) best = candidate;
+      if (!best || candidate.path.length > best.path.length) best = candidate;
     }
   }
-  return best ?? { path: path.map(String).join('.'), message: issue.message };
+  return best ?? { path, message: issue.message };
 }
 
 function untranslatable(model: string, what: string): GatewayError {
@@ -80,10 +85,11 @@ export function parseTranslatableRequest(body: unknown, model: string): Translat
   const parsed = translatableRequestSchema.safeParse(body);
   if (parsed.success) return parsed.data;
   const first = parsed.error.issues[0];
-  const issue = first ? deepestIssue(first as IssueLike) : { path: '', message: 'invalid request' };
-  throw new GatewayError(400, 'untranslatable_request', `Invalid request for model "${model}" at "${issue.path}": ${issue.message}`, {
+  const issue = first ? deepestIssue(first as IssueLike) : { path: [], message: 'invalid request' };
+  const path = issue.path.map(String).join('.');
+  throw new GatewayError(400, 'untranslatable_request', `Invalid request for model "${model}" at "${path}": ${issue.message}`, {
     model,
-    path: issue.path,
+    path,
   });
 }
 
@@ -180,7 +186,9 @@ function assistantMessage(blocks: AnthropicRequestContentBlock[], model: string,
         throw untranslatable(model, `a "${block.type}" block in an assistant message`);
     }
   }
-  const message: JsonObject = { role: 'assistant', content: texts.length === 0 ? null : contentOf(texts) };
+  // OpenAI accepts a null content only beside tool calls.
+  const empty = toolCalls.length > 0 ? null : '';
+  const message: JsonObject = { role: 'assistant', content: texts.length === 0 ? empty : contentOf(texts) };
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   if (target.replayReasoning && reasoning.length > 0) message.reasoning_details = reasoning;
   return message;
