@@ -243,7 +243,7 @@ describe('completions, embeddings and models', () => {
     expect(ids).toContain('mock/gpt-4o-mini');
     const one = await client.models.retrieve('mock/gpt-4o-mini');
     expect(one.id).toBe('mock/gpt-4o-mini');
-    expect((one as unknown as { pricing: { prompt: string } }).pricing.prompt).toBe('1.5e-7');
+    expect((one as unknown as { pricing: { prompt: string } }).pricing.prompt).toBe('0.00000015');
   });
 });
 

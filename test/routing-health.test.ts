@@ -67,7 +67,7 @@ describe('endpoint health', () => {
       name: 'a: m',
       provider_name: 'a',
       context_length: 8192,
-      pricing: { prompt: '1e-7', completion: '2e-7' },
+      pricing: { prompt: PRICE.cheap.prompt, completion: PRICE.cheap.completion },
       status: 0,
       uptime_last_30m: 100,
       health: { requests: 2, errors: 0, error_rate: 0, circuit: 'closed' },
@@ -192,7 +192,7 @@ describe('GET /v1/models and discovery', () => {
     expect(shared).toMatchObject({
       name: 'shared',
       context_length: 128_000,
-      pricing: { prompt: '1e-7', completion: '2e-7', request: '0' },
+      pricing: { prompt: PRICE.cheap.prompt, completion: PRICE.cheap.completion, request: '0' },
       architecture: { modality: 'text->text', input_modalities: ['text'], output_modalities: ['text'] },
     });
     expect(shared?.supported_parameters).toEqual(expect.arrayContaining(['tools', 'temperature', 'response_format']));

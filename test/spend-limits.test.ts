@@ -341,6 +341,23 @@ describe('pre-flight spend limits', () => {
   });
 });
 
+describe('spend gate and routing together', () => {
+  // Regression: the gate priced candidates that routing had already skipped, logging a second skip.
+  it('leaves endpoints that routing skipped to routing, logging each skip once', async () => {
+    const { key } = limitedKey(10);
+    h.upstream.on('POST', '/v1/chat/completions', { body: completion(10, 20) });
+    const res = await post(key, chat({ model: 'shared/model', provider: { ignore: ['unpriced'] } }));
+    expect(res.status).toBe(200);
+    const id = res.headers.get('x-generation-id');
+    const gen = await fetch(`${h.baseURL}/generation?id=${id}`, { headers: { authorization: `Bearer ${key}` } });
+    const attempts = ((await gen.json()) as { data: { attempts: { provider: string; outcome: string; reason?: string }[] } }).data.attempts;
+    const unpriced = attempts.filter((a) => a.provider === 'unpriced');
+    expect(unpriced).toHaveLength(1);
+    expect(unpriced[0]?.outcome).toBe('skipped');
+    expect(unpriced[0]?.reason).not.toBe('price_unknown');
+  });
+});
+
 describe('zero-completion insurance at the gateway', () => {
   it('charges nothing against the limit for upstream errors, cut streams and empty answers; embeddings are charged', async () => {
     const { key, name } = limitedKey(1);

@@ -574,8 +574,38 @@ describe('cachedVault', () => {
     expect(await cached.list('openai')).toEqual([key]);
     expect(reads.list).toBe(1);
     clock += 1;
+    // Expired: served as it was while one background refresh runs; the next read sees the write.
+    expect(await cached.list('openai')).toEqual([key]);
+    expect(reads.list).toBe(2);
+    await new Promise((r) => setImmediate(r));
     expect(await cached.list('openai')).toHaveLength(2);
     expect(reads.list).toBe(2);
+  });
+
+  it('never makes a request wait on a slow keychain once a value is cached', async () => {
+    const { vault } = countingVault();
+    let clock = 0;
+    let stall: (() => void) | undefined;
+    const slow: typeof vault = {
+      ...vault,
+      list: async (id) => {
+        const keys = await vault.list(id);
+        if (clock > 0) await new Promise<void>((resolve) => (stall = resolve));
+        return keys;
+      },
+    };
+    const cached = cachedVault(slow, 2_000, () => clock);
+    await vault.add('openai', canary('stale-ok'));
+    expect(await cached.list('openai')).toHaveLength(1);
+    await vault.add('openai', canary('newer'));
+    clock = 5_000;
+    // The refresh hangs on D-Bus, yet reads answer at once with the last good keys.
+    expect(await cached.list('openai')).toHaveLength(1);
+    expect(await cached.list('openai')).toHaveLength(1);
+    await new Promise((r) => setImmediate(r));
+    stall?.();
+    await new Promise((r) => setImmediate(r));
+    expect(await cached.list('openai')).toHaveLength(2);
   });
 
   it('shares one read among concurrent misses and hands out copies', async () => {

@@ -9,11 +9,18 @@ const CREATED = Math.floor(Date.now() / 1000);
 /** Providers known to cache long prompts on their own, without cache_control markers. */
 const IMPLICIT_CACHING = new Set(['openai', 'deepseek', 'google', 'xai']);
 
+/** OpenRouter writes per-token prices as plain decimals ("0.00000015"), never in exponent form. */
+function decimalUsd(value: number): string {
+  if (value === 0) return '0';
+  return value.toFixed(12).replace(/0+$/, '').replace(/\.$/, '');
+}
+
 function pricingOf(endpoint: Endpoint, rates: TokenRates) {
+  const configured = endpoint.priceSource.kind === 'override' ? endpoint.priceSource.pricing : undefined;
   const pricing: Record<string, string> = {
-    prompt: String(rates.prompt),
-    completion: String(rates.completion),
-    request: String(rates.request),
+    prompt: configured?.prompt ?? decimalUsd(rates.prompt),
+    completion: configured?.completion ?? decimalUsd(rates.completion),
+    request: configured?.request ?? decimalUsd(rates.request),
     image: '0',
     web_search: '0',
     internal_reasoning: '0',

@@ -40,7 +40,13 @@ export function reserveSpend(
   const period = appKey.limitPeriod ?? 'total';
 
   const priced: { candidate: Candidate; ceiling: CostCeiling }[] = [];
+  const skipped: Candidate[] = [];
   for (const candidate of candidates) {
+    // Routing already ruled this one out (and logged why): it will not be tried, so it costs nothing.
+    if (candidate.skip) {
+      skipped.push(candidate);
+      continue;
+    }
     const ceiling = costCeiling(op, body, candidate.endpoint);
     if (ceiling) priced.push({ candidate, ceiling });
     else {
@@ -87,5 +93,5 @@ export function reserveSpend(
     throw new GatewayError(402, 'spend_limit_exceeded', message, metadata);
   }
   log.onFinish = (row) => ctx.spend.settle(row);
-  return priced.map((p) => p.candidate);
+  return [...skipped, ...priced.map((p) => p.candidate)];
 }
