@@ -215,7 +215,7 @@ describe('OpenAI request -> Anthropic request', () => {
     expect(out.system).toEqual(recorded.system);
     expect(out.messages).toEqual(recorded.messages);
     expect(out.stream).toBe(true);
-    expect(out.tools?.[0]?.cache_control).toEqual({ type: 'ephemeral', ttl: '1h' });
+    expect(out.tools?.[0]).toMatchObject({ cache_control: { type: 'ephemeral', ttl: '1h' } });
     expect(out.cache_control).toEqual({ type: 'ephemeral', ttl: '5m' });
 
     const withPart = mapRequest(chat({ messages: [{ role: 'user', content: [{ type: 'text', text: 'doc', cache_control: { type: 'ephemeral' } }] }] }));
@@ -284,7 +284,7 @@ describe('OpenAI request -> Anthropic request', () => {
     expect(choice({ tool_choice: { type: 'function', function: { name: 'f' } } })).toEqual({ type: 'tool', name: 'f' });
     expect(choice({ parallel_tool_calls: false })).toEqual({ type: 'auto', disable_parallel_tool_use: true });
     expect(choice({ tool_choice: 'required', parallel_tool_calls: false })).toEqual({ type: 'any', disable_parallel_tool_use: true });
-    expect(mapRequest(chat({ tools })).tools?.[0]?.strict).toBe(true);
+    expect(mapRequest(chat({ tools })).tools?.[0]).toMatchObject({ strict: true });
     expect(mapRequest(chat({ tool_choice: 'auto' }))).not.toHaveProperty('tool_choice');
   });
 

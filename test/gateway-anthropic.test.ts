@@ -177,7 +177,8 @@ async function rowOf(id: string) {
 
 beforeAll(async () => {
   h = await startHarness({
-    config: { providers: { claude: { type: 'anthropic', baseUrl: '${UPSTREAM}/v1', models: MODELS } } },
+    // The failure tests break streams of this one endpoint in a row; the circuit breaker is the routing suites' subject.
+    config: { providers: { claude: { type: 'anthropic', baseUrl: '${UPSTREAM}/v1', models: MODELS } }, routing: { failureThreshold: 100 } },
     vaultKeys: { claude: [PROVIDER_KEY] },
   });
   client = new OpenAI({ baseURL: h.baseURL, apiKey: h.appKey, maxRetries: 0 });
@@ -526,6 +527,51 @@ describe('openai SDK -> gateway -> Anthropic Messages API (streaming)', () => {
     });
   });
 
+  it('leaves thinking out with reasoning.exclude but still counts and prices it (recorded JSON and stream)', async () => {
+    const rec = loadVcrYaml('anthropic/pydantic-ai__test_anthropic_model_thinking_part.yaml')[0]!;
+    const recorded = requestOf(rec);
+    const message = messageOf(rec);
+    const budget = (recorded.thinking as { budget_tokens: number }).budget_tokens;
+    expect(message.content.some((b) => b.type === 'thinking')).toBe(true);
+    h.upstream.enqueue(replyFromRecording(rec));
+    let before = h.upstream.requests.length;
+    const completion = await client.chat.completions.create({
+      model: 'claude/claude-sonnet-4-5',
+      messages: [{ role: 'user', content: (recorded.messages[0]!.content as { text: string }[])[0]!.text }],
+      max_tokens: recorded.max_tokens,
+      reasoning: { max_tokens: budget, exclude: true },
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    // The model still thinks: the budget goes upstream as without `exclude`.
+    expect(lastSent(before).body.thinking).toEqual(recorded.thinking);
+    const answer = completion.choices[0]!.message as unknown as Record<string, unknown>;
+    expect(answer).not.toHaveProperty('reasoning');
+    expect(answer).not.toHaveProperty('reasoning_details');
+    expect(answer.content).toBe(textOf(message));
+    expect(completion.usage).toMatchObject(expectedUsage(message.usage));
+    expect((completion.usage as unknown as { cost: number }).cost).toBeCloseTo(catalogCost('claude-sonnet-4-5', message.usage), 10);
+
+    const streamed = loadVcrYaml('anthropic/pydantic-ai__test_anthropic_model_thinking_part_stream.yaml')[0]!;
+    const events = recordedEvents(streamed.response.body);
+    expect(deltas(events, 'thinking_delta', 'thinking').length).toBeGreaterThan(0);
+    h.upstream.enqueue(replyFromRecording(streamed));
+    before = h.upstream.requests.length;
+    const got = await streamChat({
+      model: 'claude/claude-sonnet-4-0',
+      messages: requestOf(streamed).messages,
+      max_tokens: requestOf(streamed).max_tokens,
+      reasoning: { max_tokens: budget, exclude: true },
+    });
+    expect(lastSent(before).body.thinking).toEqual({ type: 'enabled', budget_tokens: budget });
+    expect(got.reasoning).toBe('');
+    expect(got.details).toEqual([]);
+    expect(got.text).toBe(deltas(events, 'text_delta', 'text'));
+    const usage = streamUsage(events);
+    expect(got.usage).toMatchObject(expectedUsage(usage));
+    const row = await rowOf([...got.ids][0]!);
+    expect(row).toMatchObject({ completion_tokens: usage.output_tokens, status: 200 });
+    expect(row.cost).toBeCloseTo(catalogCost('claude-sonnet-4-0', usage), 10);
+  });
+
   it('streams redacted thinking as encrypted reasoning_details', async () => {
     const rec = loadVcrYaml('anthropic/pydantic-ai__test_anthropic_model_thinking_part_redacted_stream.yaml')[0]!;
     const recorded = requestOf(rec);
@@ -574,6 +620,151 @@ describe('openai SDK -> gateway -> Anthropic Messages API (streaming)', () => {
     const row = await rowOf([...got.ids][0]!);
     expect(row).toMatchObject({ [column]: cacheTokens, prompt_tokens: expectedUsage(usage).prompt_tokens, streamed: true, finish_reason: 'length' });
     expect(row.cost).toBeCloseTo(got.usage!.cost!, 10);
+  });
+});
+
+describe(':online and the web plugin -> Anthropic web search server tool', () => {
+  // No recorded web search exchange exists (test/fixtures/anthropic/SOURCES.md lists none): the
+  // replies are synthetic, shaped exactly like the examples of Anthropic's web search tool docs
+  // (https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/web-search-tool: "Claude
+  // Shannon" answer, its blocks, citation and usage verbatim), with the envelope fields every
+  // message has (type, model, id) filled in as in the Messages API reference.
+  const SOURCE = { url: 'https://en.wikipedia.org/wiki/Claude_Shannon', title: 'Claude Shannon - Wikipedia' };
+  const CITED_TEXT =
+    'Claude Elwood Shannon (April 30, 1916 – February 24, 2001) was an American mathematician, electrical engineer, computer scientist, cryptographer and i...';
+  const SEARCH_ID = 'srvtoolu_01WYG3ziw53XMcoyKL4XcZmE';
+  const INTRO = "I'll search for when Claude Shannon was born.";
+  const LEAD = 'Based on the search results, ';
+  const CLAIM = 'Claude Shannon was born on April 30, 1916, in Petoskey, Michigan';
+  const citation = { type: 'web_search_result_location', ...SOURCE, encrypted_index: 'Eo8BCioIAhgBIiQyYjQ0OWJmZi1lNm..', cited_text: CITED_TEXT };
+  const searchResult = {
+    type: 'web_search_tool_result',
+    tool_use_id: SEARCH_ID,
+    content: [{ type: 'web_search_result', ...SOURCE, encrypted_content: 'EqgfCioIARgBIiQ3YTAwMjY1Mi1mZjM5LTQ1NGUtODgxNC1kNjNjNTk1ZWI3Y...', page_age: 'April 30, 2025' }],
+  };
+  const docsAnswer = {
+    id: 'msg_a930390d3a',
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-sonnet-4-5',
+    content: [
+      { type: 'text', text: INTRO },
+      { type: 'server_tool_use', id: SEARCH_ID, name: 'web_search', input: { query: 'claude shannon birth date' } },
+      searchResult,
+      { text: LEAD, type: 'text' },
+      { text: CLAIM, type: 'text', citations: [citation] },
+    ],
+    usage: { input_tokens: 6039, output_tokens: 931, server_tool_use: { web_search_requests: 1 } },
+    stop_reason: 'end_turn',
+  };
+  const annotation = {
+    type: 'url_citation',
+    url_citation: { ...SOURCE, content: CITED_TEXT, start_index: (INTRO + LEAD).length, end_index: (INTRO + LEAD + CLAIM).length },
+  };
+  /** genai-prices prices Anthropic's searches ($10 per 1000) alongside the tokens. */
+  const searchCost = (model: string, u: RecordedUsage, searches: number) => {
+    const price = calcPrice({ input_tokens: u.input_tokens, output_tokens: u.output_tokens, web_searches: searches }, model, { providerId: 'anthropic' });
+    if (!price) throw new Error(`genai-prices has no price for ${model}`);
+    return price.total_price;
+  };
+
+  it(':online adds the web search tool, maps the citation to a url_citation annotation, and prices the search', async () => {
+    h.upstream.enqueue({ body: docsAnswer });
+    const before = h.upstream.requests.length;
+    const completion = await client.chat.completions.create({
+      model: 'claude/claude-sonnet-4-5:online',
+      messages: [{ role: 'user', content: 'When was Claude Shannon born?' }],
+    });
+    const sent = lastSent(before).body as unknown as Record<string, unknown>;
+    expect(sent.tools).toEqual([{ type: 'web_search_20250305', name: 'web_search' }]);
+    expect(sent).not.toHaveProperty('web_search_options');
+    expect(sent.model).toBe('claude-sonnet-4-5');
+
+    const message = completion.choices[0]!.message as typeof completion.choices[0]['message'] & { annotations?: unknown[] };
+    expect(message.content).toBe(INTRO + LEAD + CLAIM);
+    expect(message.tool_calls).toBeUndefined();
+    expect(message.annotations).toEqual([annotation]);
+    expect(completion.choices[0]!.finish_reason).toBe('stop');
+    expect(completion.usage).toMatchObject({ prompt_tokens: 6039, completion_tokens: 931, server_tool_use: { web_search_requests: 1 } });
+    const cost = (completion.usage as unknown as { cost: number }).cost;
+    expect(cost).toBeCloseTo(searchCost('claude-sonnet-4-5', docsAnswer.usage, 1), 10);
+    expect(cost).toBeGreaterThan(catalogCost('claude-sonnet-4-5', docsAnswer.usage));
+    expect((await rowOf(completion.id)).cost).toBeCloseTo(cost, 10);
+  });
+
+  it("takes the web plugin's max_uses and domain filter, and its tool goes after the client's own tools", async () => {
+    h.upstream.enqueue({ body: docsAnswer });
+    const before = h.upstream.requests.length;
+    await client.chat.completions.create({
+      model: 'claude/claude-sonnet-4-5',
+      messages: [{ role: 'user', content: 'When was Claude Shannon born?' }],
+      tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: {} } } }],
+      plugins: [{ id: 'web', max_uses: 3, include_domains: ['wikipedia.org'] }],
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    expect(lastSent(before).body.tools).toEqual([
+      { name: 'lookup', input_schema: { type: 'object', properties: {} } },
+      { type: 'web_search_20250305', name: 'web_search', max_uses: 3, allowed_domains: ['wikipedia.org'] },
+    ]);
+
+    // A web plugin that is switched off asks for nothing.
+    h.upstream.enqueue({ body: docsAnswer });
+    const next = h.upstream.requests.length;
+    await client.chat.completions.create({
+      model: 'claude/claude-sonnet-4-5',
+      messages: [{ role: 'user', content: 'x' }],
+      plugins: [{ id: 'web', enabled: false }],
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    expect(lastSent(next).body).not.toHaveProperty('tools');
+  });
+
+  it('streams the answer with the citation as an annotations delta, and the searches in the usage chunk', async () => {
+    // The docs' streaming example (server_tool_use, input_json_delta, web_search_tool_result)
+    // with the message_start envelope and the cited text block completed as the streaming and
+    // citations docs show them (citations arrive as citations_delta on their text block).
+    const event = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+    const sse = [
+      event('message_start', { message: { ...docsAnswer, id: 'msg_abc123', content: [], stop_reason: null, usage: { input_tokens: 6039, output_tokens: 1 } } }),
+      event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+      event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: INTRO } }),
+      event('content_block_stop', { index: 0 }),
+      event('content_block_start', { index: 1, content_block: { type: 'server_tool_use', id: SEARCH_ID, name: 'web_search', input: {} } }),
+      event('content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json: '{"query":"claude shannon birth date"}' } }),
+      event('content_block_stop', { index: 1 }),
+      event('content_block_start', { index: 2, content_block: searchResult }),
+      event('content_block_stop', { index: 2 }),
+      event('content_block_start', { index: 3, content_block: { type: 'text', text: '' } }),
+      event('content_block_delta', { index: 3, delta: { type: 'text_delta', text: LEAD } }),
+      event('content_block_stop', { index: 3 }),
+      event('content_block_start', { index: 4, content_block: { type: 'text', text: '', citations: [] } }),
+      event('content_block_delta', { index: 4, delta: { type: 'citations_delta', citation } }),
+      event('content_block_delta', { index: 4, delta: { type: 'text_delta', text: CLAIM } }),
+      event('content_block_stop', { index: 4 }),
+      event('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 931, server_tool_use: { web_search_requests: 1 } } }),
+      event('message_stop', {}),
+    ].join('');
+    h.upstream.enqueue({ sse });
+    const stream = await client.chat.completions.create({
+      model: 'claude/claude-sonnet-4-5:online',
+      messages: [{ role: 'user', content: 'When was Claude Shannon born?' }],
+      stream: true,
+    });
+    let text = '';
+    const annotations: unknown[] = [];
+    let usage: (OpenAI.CompletionUsage & { cost?: number; server_tool_use?: unknown }) | undefined;
+    let id = '';
+    for await (const chunk of stream) {
+      id = chunk.id;
+      const delta = chunk.choices[0]?.delta as { content?: string; annotations?: unknown[]; tool_calls?: unknown } | undefined;
+      expect(delta?.tool_calls).toBeUndefined();
+      text += delta?.content ?? '';
+      annotations.push(...(delta?.annotations ?? []));
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(text).toBe(INTRO + LEAD + CLAIM);
+    expect(annotations).toEqual([annotation]);
+    expect(usage).toMatchObject({ prompt_tokens: 6039, completion_tokens: 931, server_tool_use: { web_search_requests: 1 } });
+    expect(usage?.cost).toBeCloseTo(searchCost('claude-sonnet-4-5', { input_tokens: 6039, output_tokens: 931 }, 1), 10);
+    expect((await rowOf(id)).cost).toBeCloseTo(usage!.cost!, 10);
   });
 });
 
@@ -651,6 +842,39 @@ describe('Anthropic failures in the OpenRouter shape', () => {
     expect(chunks.slice(0, -1).map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe(deltas(recordedEvents(head), 'text_delta', 'text'));
     const row = await rowOf(failure.id);
     expect(row).toMatchObject({ streamed: true, status: 502, finish_reason: 'error', error_code: 'upstream_error' });
+    // What message_start reported was consumed, and is logged and priced.
+    const started = streamUsage(recordedEvents(head));
+    expect(row).toMatchObject({ prompt_tokens: started.input_tokens, completion_tokens: started.output_tokens });
+    expect(row.cost).toBeCloseTo(catalogCost('claude-3-opus-20240229', started), 10);
+  });
+
+  it.each([
+    ['in the middle of a text delta, before any message_delta', 'event: ping', 'message_start'],
+    ['in the middle of message_stop, after the message_delta', 'event: message_stop', 'message_delta'],
+  ] as const)('logs the usage seen so far when the connection drops %s (recording cut mid-stream)', async (_where, cutBefore, source) => {
+    const recordedSse = loadBody('anthropic/extracted/stream_text.sse');
+    // The socket dies 10 bytes into the event that starts with `cutBefore`.
+    const cutAt = Buffer.byteLength(recordedSse.slice(0, recordedSse.indexOf(cutBefore))) + 10;
+    h.upstream.enqueue({ sse: recordedSse, cutAfterBytes: cutAt });
+    const res = await post({ stream: true });
+    const events = (await res.text()).split('\n\n').filter(Boolean);
+    expect(events.at(-1)).toBe('data: [DONE]');
+    const failure = JSON.parse(events.at(-2)!.slice('data: '.length)) as { id: string; choices: { finish_reason: string }[] };
+    expect(failure.choices[0]?.finish_reason).toBe('error');
+
+    const seen = recordedEvents(recordedSse.slice(0, recordedSse.indexOf(cutBefore)));
+    const usage = streamUsage(seen);
+    const reported = source === 'message_start' ? seen[0]!.message!.usage.output_tokens : seen.find((e) => e.type === 'message_delta')!.usage!.output_tokens;
+    expect(usage.output_tokens).toBe(reported);
+    const row = await rowOf(failure.id);
+    expect(row).toMatchObject({
+      status: 502,
+      error_code: 'upstream_stream_cut',
+      prompt_tokens: usage.input_tokens,
+      completion_tokens: usage.output_tokens,
+    });
+    expect(row.completion_tokens).toBeGreaterThan(0);
+    expect(row.cost).toBeCloseTo(catalogCost('claude-3-opus-20240229', usage), 10);
   });
 
   it('ends the stream with an error chunk when Anthropic stops before message_stop', async () => {

@@ -15,6 +15,7 @@ const MODELS = [
   'gemini-2.0-flash',
   'gemini-2.0-flash-exp',
   'gemini-1.5-flash',
+  'gemini-embedding-001',
 ];
 
 type Params = OpenAI.ChatCompletionCreateParamsNonStreaming & Record<string, unknown>;
@@ -536,5 +537,175 @@ describe('streamed chat completions against a Gemini upstream', () => {
     expect(text).toBe('The');
     const row = await rowFor(id);
     expect(row).toMatchObject({ status: 502, error_code: 'upstream_error', finish_reason: 'error', streamed: true });
+  });
+});
+
+describe(':online and the web plugin -> Gemini Google Search grounding', () => {
+  // No recorded grounded exchange exists (test/fixtures/gemini/SOURCES.md lists none): the reply
+  // is synthetic, shaped exactly like the grounded response of the Gemini docs
+  // (https://ai.google.dev/gemini-api/docs/google-search: the Euro 2024 answer, its
+  // webSearchQueries, groundingChunks and groundingSupports). The docs abbreviate the segment
+  // texts and their offsets; here they are the real spans of the answer, and usageMetadata is added.
+  const FIRST = 'Spain won Euro 2024, defeating England 2-1 in the final.';
+  const SECOND = "This victory marks Spain's record fourth European Championship title.";
+  const ANSWER = `${FIRST} ${SECOND}`;
+  const CHUNKS = [
+    { web: { uri: 'https://vertexaisearch.cloud.google.com/grounding-api-redirect/1234', title: 'aljazeera.com' } },
+    { web: { uri: 'https://vertexaisearch.cloud.google.com/grounding-api-redirect/5678', title: 'uefa.com' } },
+  ];
+  const groundingMetadata = {
+    webSearchQueries: ['UEFA Euro 2024 winner', 'who won euro 2024'],
+    searchEntryPoint: { renderedContent: '<!-- HTML and CSS for the search widget -->' },
+    groundingChunks: CHUNKS,
+    groundingSupports: [
+      { segment: { endIndex: FIRST.length, text: FIRST }, groundingChunkIndices: [0] },
+      { segment: { startIndex: FIRST.length + 1, endIndex: ANSWER.length, text: SECOND }, groundingChunkIndices: [0, 1] },
+    ],
+  };
+  const usageMetadata = { promptTokenCount: 11, candidatesTokenCount: 29, totalTokenCount: 40 };
+  const docsAnswer = {
+    candidates: [{ content: { parts: [{ text: ANSWER }], role: 'model' }, finishReason: 'STOP', index: 0, groundingMetadata }],
+    usageMetadata,
+    modelVersion: 'gemini-2.5-flash',
+  };
+  const cite = (chunk: number, start: number, end: number) => ({
+    type: 'url_citation',
+    url_citation: { url: CHUNKS[chunk]!.web.uri, title: CHUNKS[chunk]!.web.title, start_index: start, end_index: end },
+  });
+  const annotations = [cite(0, 0, FIRST.length), cite(0, FIRST.length + 1, ANSWER.length), cite(1, FIRST.length + 1, ANSWER.length)];
+
+  it(':online adds the googleSearch tool and maps groundingMetadata to url_citation annotations', async () => {
+    const sent = expectUpstream({ body: docsAnswer });
+    const completion = await client.chat.completions.create({
+      model: 'gemini/gemini-2.5-flash:online',
+      messages: [{ role: 'user', content: 'Who won the euro 2024?' }],
+    });
+    const body = sentBody(sent()[0]) as GeminiSent & Record<string, unknown>;
+    expect(body.tools).toEqual([{ googleSearch: {} }]);
+    expect(body).not.toHaveProperty('web_search_options');
+
+    const message = completion.choices[0]!.message as typeof completion.choices[0]['message'] & { annotations?: unknown[] };
+    expect(message.content).toBe(ANSWER);
+    expect(message.annotations).toEqual(annotations);
+    // The queries Gemini ran are reported; genai-prices has no price for Google's grounding, so the cost is the tokens'.
+    expect(completion.usage).toMatchObject({ prompt_tokens: 11, completion_tokens: 29, server_tool_use: { web_search_requests: 2 } });
+    expect(costOf(completion.usage)).toBeCloseTo(googlePrice('gemini-2.5-flash', { prompt_tokens: 11, completion_tokens: 29 }), 12);
+  });
+
+  it('keeps function tools beside googleSearch, and refuses a domain filter Google Search cannot apply', async () => {
+    const sent = expectUpstream({ body: docsAnswer });
+    await client.chat.completions.create({
+      model: 'gemini/gemini-2.5-flash',
+      messages: [{ role: 'user', content: 'x' }],
+      tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }],
+      plugins: [{ id: 'web', max_uses: 2 }],
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    expect(sentBody(sent()[0]).tools).toEqual([
+      { functionDeclarations: [{ name: 'lookup', parametersJsonSchema: { type: 'object' } }] },
+      { googleSearch: {} },
+    ]);
+
+    const before = h.upstream.requests.length;
+    const filtered = client.chat.completions.create({
+      model: 'gemini/gemini-2.5-flash',
+      messages: [{ role: 'user', content: 'x' }],
+      plugins: [{ id: 'web', exclude_domains: ['example.com'] }],
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    await expect(filtered).rejects.toMatchObject({ status: 400, message: expect.stringContaining('cannot filter domains') as unknown });
+    expect(h.upstream.requests.length).toBe(before);
+  });
+
+  it('streams the grounding annotations before the finish chunk (grounding comes with the last event)', async () => {
+    const [head, tail] = [ANSWER.slice(0, 20), ANSWER.slice(20)];
+    const events = [
+      { candidates: [{ content: { parts: [{ text: head }], role: 'model' }, index: 0 }], usageMetadata: { promptTokenCount: 11 }, modelVersion: 'gemini-2.5-flash' },
+      { ...docsAnswer, candidates: [{ ...docsAnswer.candidates[0]!, content: { parts: [{ text: tail }], role: 'model' } }] },
+    ];
+    expectUpstream({ sse: events.map((e) => `data: ${JSON.stringify(e)}\r\n\r\n`).join('') });
+    const stream = await client.chat.completions.create({ model: 'gemini/gemini-2.5-flash:online', messages: [{ role: 'user', content: 'x' }], stream: true });
+    const order: string[] = [];
+    const streamed: unknown[] = [];
+    let text = '';
+    let usage: unknown;
+    for await (const chunk of stream) {
+      const choice = chunk.choices[0];
+      const delta = choice?.delta as { content?: string; annotations?: unknown[] } | undefined;
+      text += delta?.content ?? '';
+      if (delta?.annotations) {
+        streamed.push(...delta.annotations);
+        order.push('annotations');
+      }
+      if (choice?.finish_reason) order.push('finish');
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(text).toBe(ANSWER);
+    expect(streamed).toEqual(annotations);
+    expect(order).toEqual(['annotations', 'finish']);
+    expect(usage).toMatchObject({ server_tool_use: { web_search_requests: 2 } });
+  });
+});
+
+describe('embeddings against a Gemini upstream (batchEmbedContents)', () => {
+  // No recorded Gemini embeddings exchange exists (test/fixtures/gemini/SOURCES.md lists none):
+  // the replies are synthetic, shaped as the API reference's BatchEmbedContentsResponse
+  // ({"embeddings":[{"values":[…]}]}, one per request, in order, and no usage metadata), with
+  // values exact in float32 so the base64 round trip can be checked exactly.
+  const vectors = [
+    [0.5, -0.25, 0.125],
+    [-1, 0.75, 0.0625],
+  ];
+  const reply: MockReply = { body: { embeddings: vectors.map((values) => ({ values })) } };
+
+  interface EmbedSent {
+    requests: { model: string; content: { parts: { text: string }[] }; outputDimensionality?: number }[];
+  }
+
+  it("sends one request per input with dimensions as outputDimensionality; the SDK's default base64 decodes to Gemini's values", async () => {
+    const sent = expectUpstream(reply);
+    const answer = await client.embeddings.create({ model: 'gemini/gemini-embedding-001', input: ['first', 'second'], dimensions: 3 });
+    const [request] = sent();
+    expect(request?.path).toBe('/v1beta/models/gemini-embedding-001:batchEmbedContents');
+    expectGeminiAuth(request);
+    expect(request?.body as EmbedSent).toEqual({
+      requests: ['first', 'second'].map((text) => ({
+        model: 'models/gemini-embedding-001',
+        content: { parts: [{ text }] },
+        outputDimensionality: 3,
+      })),
+    });
+    expect(answer.object).toBe('list');
+    expect(answer.data.map((d) => [d.index, d.object, Array.from(d.embedding)])).toEqual(vectors.map((v, i) => [i, 'embedding', v]));
+
+    // Gemini counts no tokens for embeddings: nothing to report, and the cost is unknown, not zero.
+    expect(answer).not.toHaveProperty('usage');
+    const row = await rowFor((answer as unknown as { id: string }).id);
+    expect(row).toMatchObject({ provider: 'gemini', upstream_model: 'gemini-embedding-001', status: 200, prompt_tokens: 0, cost: null });
+  });
+
+  it('answers float arrays when asked for floats, and base64 of little-endian float32 when asked for base64', async () => {
+    expectUpstream(reply);
+    const floats = await client.embeddings.create({ model: 'gemini/gemini-embedding-001', input: 'one', encoding_format: 'float' });
+    expect(floats.data.map((d) => d.embedding)).toEqual(vectors);
+
+    const sent = expectUpstream(reply);
+    const res = await fetch(`${h.baseURL}/embeddings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.appKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gemini/gemini-embedding-001', input: 'one', encoding_format: 'base64' }),
+    });
+    const body = (await res.json()) as { data: { embedding: string }[] };
+    expect((sent()[0]?.body as EmbedSent).requests[0]).not.toHaveProperty('outputDimensionality');
+    const decoded = body.data.map((d) => {
+      const bytes = Buffer.from(d.embedding, 'base64');
+      return Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readFloatLE(i * 4));
+    });
+    expect(decoded).toEqual(vectors);
+  });
+
+  it('refuses token-id input with a 400 before anything goes upstream', async () => {
+    const before = h.upstream.requests.length;
+    const tokens = client.embeddings.create({ model: 'gemini/gemini-embedding-001', input: [[1, 2, 3]], encoding_format: 'float' });
+    await expect(tokens).rejects.toMatchObject({ status: 400, message: expect.stringContaining('token ids') as unknown });
+    expect(h.upstream.requests.length).toBe(before);
   });
 });

@@ -58,8 +58,8 @@ interface Chunk {
   };
 }
 
-function streamChunks(sse: string, model = 'gemini-2.5-flash'): Chunk[] {
-  const mapper = googleAdapter.createStreamMapper('chat', endpointFor(model));
+function streamChunks(sse: string, model = 'gemini-2.5-flash', request: Record<string, unknown> = {}): Chunk[] {
+  const mapper = googleAdapter.createStreamMapper('chat', endpointFor(model), request);
   const out: string[] = [];
   const parser = new SseParser((event) => out.push(...mapper.onEvent(event)));
   parser.push(sse);
@@ -89,8 +89,8 @@ interface Message {
   refusal: string | null;
 }
 
-function mapJson(json: unknown, model = 'gemini-2.5-flash') {
-  const mapped = googleAdapter.mapResponse('chat', endpointFor(model), json);
+function mapJson(json: unknown, model = 'gemini-2.5-flash', request: Record<string, unknown> = {}) {
+  const mapped = googleAdapter.mapResponse('chat', endpointFor(model), json, request);
   const body = mapped.body as { choices: { message: Message; finish_reason: string; native_finish_reason: string | null }[] };
   return { mapped, choice: body.choices[0]!, body };
 }
@@ -407,7 +407,7 @@ describe('response: Gemini generateContent -> OpenAI chat.completion', () => {
       prompt_tokens: 9,
       completion_tokens: 272,
       total_tokens: 281,
-      prompt_tokens_details: { cached_tokens: 0 },
+      prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
       completion_tokens_details: { reasoning_tokens: 244 },
     });
     expect(mapped.body.model).toBe('gemini-3-pro-preview');
@@ -550,6 +550,26 @@ describe('stream: alt=sse events -> OpenAI chunks', () => {
     expect(chunks.at(-1)!.usage).toMatchObject({ prompt_tokens: 18, completion_tokens: 80 + 35, completion_tokens_details: { reasoning_tokens: 35 } });
   });
 
+  it('knows the usage reported so far when a stream breaks off (pydantic-ai usage live mid stream, cut)', () => {
+    const sse = loadVcrYaml('gemini/pydantic-ai__test_google_stream_usage_is_live_mid_stream.yaml')[0]!.response.body;
+    const events: { usageMetadata: { promptTokenCount: number; candidatesTokenCount?: number; thoughtsTokenCount?: number } }[] = [];
+    const reader = new SseParser((e) => events.push(JSON.parse(e.data) as (typeof events)[number]));
+    reader.push(sse);
+    reader.end();
+    expect(events.length).toBeGreaterThan(2);
+    const mapper = googleAdapter.createStreamMapper('chat', endpointFor('gemini-2.5-flash'), {});
+    expect(mapper.usageSoFar?.()).toBeUndefined();
+    const seen = events.slice(0, 2);
+    for (const event of seen) mapper.onEvent({ data: JSON.stringify(event) });
+    const last = seen.at(-1)!.usageMetadata;
+    const thoughts = last.thoughtsTokenCount ?? 0;
+    expect(mapper.usageSoFar?.()).toMatchObject({
+      promptTokens: last.promptTokenCount,
+      completionTokens: (last.candidatesTokenCount ?? 0) + thoughts,
+      reasoningTokens: thoughts,
+    });
+  });
+
   it('streams thoughts as reasoning deltas in one block, then the signed answer (pydantic-ai thinking)', () => {
     const sse = loadBody('gemini/extracted/stream_thinking_thought_parts.sse');
     const chunks = streamChunks(sse, 'gemini-2.5-pro');
@@ -567,6 +587,58 @@ describe('stream: alt=sse events -> OpenAI chunks', () => {
     expect(text.startsWith('This is a great question!')).toBe(true);
     expect(text.endsWith('Always assume a driver might not see you.')).toBe(true);
     expect(chunks.at(-1)!.usage).toMatchObject({ prompt_tokens: 34, completion_tokens: 469 + 787, completion_tokens_details: { reasoning_tokens: 787 } });
+  });
+
+  it('leaves thoughts out with reasoning.exclude, keeping the signature and the thoughts usage (pydantic-ai thinking)', () => {
+    const sse = loadBody('gemini/extracted/stream_thinking_thought_parts.sse');
+    const request = { reasoning: { effort: 'high', exclude: true } };
+    const chunks = streamChunks(sse, 'gemini-2.5-pro', request);
+    expect(chunks.some((c) => c.choices[0]?.delta.reasoning !== undefined)).toBe(false);
+    const details = chunks.flatMap((c) => c.choices[0]?.delta.reasoning_details ?? []);
+    expect(details.map((d) => d.type)).toEqual(['reasoning.encrypted']);
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe(
+      streamChunks(sse, 'gemini-2.5-pro').map((c) => c.choices[0]?.delta.content ?? '').join(''),
+    );
+    expect(chunks.at(-1)!.usage).toMatchObject({ completion_tokens: 469 + 787, completion_tokens_details: { reasoning_tokens: 787 } });
+
+    // The same answer unstreamed: every event's parts in one candidate, with the last usage.
+    const events: { candidates: { content: { parts: unknown[] } }[]; usageMetadata: unknown }[] = [];
+    const parser = new SseParser((e) => events.push(JSON.parse(e.data) as (typeof events)[number]));
+    parser.push(sse);
+    parser.end();
+    const whole = { ...events.at(-1)!, candidates: [{ ...events.at(-1)!.candidates[0]!, content: { role: 'model', parts: events.flatMap((e) => e.candidates[0]!.content.parts) } }] };
+    const { choice, mapped } = mapJson(whole, 'gemini-2.5-pro', request);
+    expect(choice.message).not.toHaveProperty('reasoning');
+    expect(choice.message.reasoning_details?.map((d) => d.type)).toEqual(['reasoning.encrypted']);
+    expect(mapped.usage?.reasoningTokens).toBe(787);
+    expect(mapJson(whole, 'gemini-2.5-pro').choice.message.reasoning?.length).toBeGreaterThan(0);
+  });
+
+  it('turns grounding byte offsets into string indices of the answer, thoughts left out (synthetic)', () => {
+    // Gemini measures segments in UTF-8 bytes; OpenAI annotation indices are string positions.
+    const first = 'Le café ☕ ouvre à 7 h.';
+    const second = 'Il ferme à 19 h.';
+    const answer = `${first} ${second}`;
+    const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+    const json = {
+      candidates: [
+        {
+          content: { parts: [{ text: 'Looking up opening hours', thought: true }, { text: answer }] },
+          finishReason: 'STOP',
+          groundingMetadata: {
+            webSearchQueries: ['café horaires'],
+            groundingChunks: [{ web: { uri: 'https://vertexaisearch.cloud.google.com/grounding-api-redirect/a', title: 'example.fr' } }],
+            groundingSupports: [
+              { segment: { endIndex: bytes(first), text: first }, groundingChunkIndices: [0] },
+              { segment: { startIndex: bytes(`${first} `), endIndex: bytes(answer), text: second }, groundingChunkIndices: [0] },
+            ],
+          },
+        },
+      ],
+    };
+    const message = mapJson(json).choice.message as Message & { annotations: { url_citation: { start_index: number; end_index: number } }[] };
+    const spans = message.annotations.map((a) => answer.slice(a.url_citation.start_index, a.url_citation.end_index));
+    expect(spans).toEqual([first, second]);
   });
 
   it('streams a whole function call as one delta with its signature, finishing with tool_calls (pydantic-ai)', () => {
@@ -630,7 +702,7 @@ describe('stream: alt=sse events -> OpenAI chunks', () => {
   });
 
   it('turns an error event into the error that ends the stream', () => {
-    const mapper = googleAdapter.createStreamMapper('chat', endpointFor('gemini-2.5-flash'));
+    const mapper = googleAdapter.createStreamMapper('chat', endpointFor('gemini-2.5-flash'), {});
     const err = rejection(() => mapper.onEvent({ data: JSON.stringify({ error: { code: 429, message: 'Resource exhausted', status: 'RESOURCE_EXHAUSTED' } }) }));
     expect(err.status).toBe(429);
     expect(err.message).toContain('Resource exhausted');
@@ -655,7 +727,7 @@ describe('errors and model listing', () => {
     expect(googleAdapter.parseError(502, '<html>bad gateway</html>').message).toBe('<html>bad gateway</html>');
   });
 
-  it('lists models with the key in a header and keeps those that generate content', () => {
+  it('lists models with the key in a header and keeps those that chat or embed', () => {
     const req = googleAdapter.listModelsRequest({ baseUrl: BASE }, 'AIza-k');
     expect(req.url).toBe(`${BASE}/models?pageSize=1000`);
     expect(req.headers['x-goog-api-key']).toBe('AIza-k');
@@ -664,9 +736,11 @@ describe('errors and model listing', () => {
         models: [
           { name: 'models/gemini-2.5-flash', supportedGenerationMethods: ['generateContent', 'countTokens'] },
           { name: 'models/gemini-embedding-001', supportedGenerationMethods: ['embedContent'] },
+          { name: 'models/aqa', supportedGenerationMethods: ['generateAnswer'] },
         ],
       }),
-    ).toEqual(['gemini-2.5-flash']);
-    expect(googleAdapter.supports('embeddings')).toBe(false);
+    ).toEqual(['gemini-2.5-flash', 'gemini-embedding-001']);
+    expect(googleAdapter.supports('embeddings')).toBe(true);
+    expect(googleAdapter.supports('completions')).toBe(false);
   });
 });

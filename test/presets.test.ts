@@ -31,7 +31,7 @@ function sentBody(type: ProviderType, body: JsonObject, stream = false): JsonObj
 
 /** Every SSE data payload of a recorded stream, mapped as the adapter maps it for `type`. */
 function mapStream(type: ProviderType, sse: string, op: 'chat' | 'completions' = 'chat'): { before: string[]; after: string[] } {
-  const mapper = adapter.createStreamMapper(op, endpointOf(type));
+  const mapper = adapter.createStreamMapper(op, endpointOf(type), {});
   const before: string[] = [];
   const after: string[] = [];
   const parser = new SseParser((event) => {
@@ -158,7 +158,7 @@ describe('reasoning_content (DeepSeek and other compat servers)', () => {
       choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content, reasoning_content: reasoning } }],
       usage: { prompt_tokens: 17, completion_tokens: 47, completion_tokens_details: { reasoning_tokens: 34 } },
     };
-    const mapped = adapter.mapResponse('chat', endpointOf('deepseek'), structuredClone(completion));
+    const mapped = adapter.mapResponse('chat', endpointOf('deepseek'), structuredClone(completion), {});
     expect(mapped.body.choices).toEqual([
       {
         index: 0,
@@ -173,7 +173,7 @@ describe('reasoning_content (DeepSeek and other compat servers)', () => {
       },
     ]);
     expect(mapped.usage?.reasoningTokens).toBe(34);
-    expect(adapter.mapResponse('chat', endpointOf('groq'), structuredClone(completion)).body).toEqual(completion);
+    expect(adapter.mapResponse('chat', endpointOf('groq'), structuredClone(completion), {}).body).toEqual(completion);
   });
 
   it('leaves a reasoning field the server already sent alone', () => {
@@ -335,7 +335,7 @@ describe('Mistral: tool call ids', () => {
 
   it('keeps the ids Mistral answers with', () => {
     const rec = loadDdTraceJson('mistral/dd-trace__mistral_tool_nonstream_8fbc71a4.json');
-    const mapped = adapter.mapResponse('chat', endpointOf('mistral'), JSON.parse(rec.response.body));
+    const mapped = adapter.mapResponse('chat', endpointOf('mistral'), JSON.parse(rec.response.body), {});
     expect(mapped.body).toEqual(JSON.parse(rec.response.body));
     expect(mapped.finishReason).toBe('tool_calls');
   });
@@ -352,7 +352,7 @@ describe('Mistral: Magistral thinking chunks', () => {
     const text = parts.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('');
     expect(thinking.length).toBeGreaterThan(20);
 
-    const mapped = adapter.mapResponse('chat', endpointOf('mistral'), JSON.parse(rec.response.body));
+    const mapped = adapter.mapResponse('chat', endpointOf('mistral'), JSON.parse(rec.response.body), {});
     const message = (mapped.body.choices as { message: JsonObject }[])[0]!.message;
     expect(message).toEqual({
       role: 'assistant',
@@ -394,7 +394,7 @@ describe('Mistral: Magistral thinking chunks', () => {
   it('leaves content with chunk kinds it does not know as Mistral sent it', () => {
     // Synthetic: a content array with a chunk type other than text and thinking.
     const completion = { choices: [{ index: 0, message: { role: 'assistant', content: [{ type: 'text', text: 'a' }, { type: 'reference', reference_ids: [1] }] } }] };
-    expect(adapter.mapResponse('chat', endpointOf('mistral'), structuredClone(completion)).body).toEqual(completion);
+    expect(adapter.mapResponse('chat', endpointOf('mistral'), structuredClone(completion), {}).body).toEqual(completion);
   });
 });
 

@@ -3,6 +3,7 @@
  * their own path prefix (`${UPSTREAM}/a/v1`, `${UPSTREAM}/b/v1`, …), so the mock can fail on
  * demand per provider and the tests can see which provider each request reached.
  */
+import type { AttemptRecord } from '../src/main/core/usage/usage-record.js';
 import { loadBody } from './helpers/fixtures.js';
 import type { Harness } from './helpers/gateway-harness.js';
 import type { MockReply } from './helpers/mock-upstream.js';
@@ -46,17 +47,8 @@ export function chat(h: Harness, body: Record<string, unknown>, signal?: AbortSi
   });
 }
 
-export interface AttemptJson {
-  provider: string;
-  model: string;
-  model_id: string;
-  outcome: 'ok' | 'failed' | 'skipped';
-  status?: number;
-  reason?: string;
-  detail?: string;
-  try?: number;
-  wait_ms?: number;
-}
+/** GET /v1/generation lists the attempts as routing recorded them; routing always names the model id. */
+export type AttemptJson = AttemptRecord & { model_id: string };
 
 export interface GenerationJson {
   id: string;

@@ -9,10 +9,9 @@ import { splitVariant } from '../src/main/core/router/model-variants.js';
 import { NO_PREFERENCES, parseProviderPreferences } from '../src/main/core/router/provider-preferences.js';
 import { requestParameters } from '../src/main/core/router/request-parameters.js';
 import { retryAfterMs, sameEndpointDelay, sleep } from '../src/main/core/router/retry-policy.js';
-import type { RouteAttempt } from '../src/main/core/router/route-attempt.js';
 import { routingSettings } from '../src/main/core/router/routing-settings.js';
 import { ProviderKeys } from '../src/main/core/secrets/provider-keys.js';
-import type { UsageRecord } from '../src/main/core/usage/usage-record.js';
+import type { AttemptRecord, UsageRecord } from '../src/main/core/usage/usage-record.js';
 
 function clock(start = 1_000_000) {
   let now = start;
@@ -214,12 +213,12 @@ describe('cache affinity', () => {
 });
 
 describe('endpoint health', () => {
-  const row = (over: Partial<UsageRecord> & { attempts: RouteAttempt[] }, at: number): UsageRecord => ({
+  const row = (over: Partial<UsageRecord> & { attempts: AttemptRecord[] }, at: number): UsageRecord => ({
     id: `gen-${Math.random()}`, createdAt: at, appKeyId: 1, appKey: 't', model: 'm', provider: 'a', upstreamModel: 'm',
     status: 200, promptTokens: 10, completionTokens: 100, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0,
     cost: 0, latencyMs: 1000, ttftMs: 200, streamed: true, finishReason: 'stop', errorCode: null, ...over,
   });
-  const ok = (startMs = 0): RouteAttempt => ({ provider: 'a', model: 'm', model_id: 'm', outcome: 'ok', status: 200, start_ms: startMs });
+  const ok = (startMs = 0): AttemptRecord => ({ provider: 'a', model: 'm', model_id: 'm', outcome: 'ok', status: 200, start_ms: startMs });
 
   it('summarises time to first token, tokens per second and error rate; rate limits count as neither', () => {
     const t = clock();
@@ -245,5 +244,17 @@ describe('endpoint health', () => {
     t.advance(60_001);
     health.prune();
     expect(health.summary('a/m')).toBeUndefined();
+  });
+
+  // Regression: an answer faster than 1 ms had no throughput at all, so :nitro ranked the fastest endpoint last.
+  it('gives a sub-millisecond answer the highest throughput, not none', () => {
+    const t = clock();
+    const health = new EndpointHealth(60_000, 100, t.now);
+    health.ingest([row({ streamed: false, ttftMs: 0.4, latencyMs: 0.4, completionTokens: 20, attempts: [ok()] }, t.now())]);
+    health.ingest([row({ streamed: false, ttftMs: 200, latencyMs: 200, completionTokens: 20, attempts: [{ ...ok(), provider: 'b' }] }, t.now())]);
+    const fast = health.summary('a/m')?.throughputP50 ?? 0;
+    const slow = health.summary('b/m')?.throughputP50 ?? 0;
+    expect(fast).toBeGreaterThan(slow);
+    expect(slow).toBeGreaterThan(0);
   });
 });

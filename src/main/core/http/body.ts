@@ -23,6 +23,25 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
 }
 
+/**
+ * Deeper JSON is refused at the edge: what reads a body later (zod, JSON.stringify for the
+ * upstream request) recurses, and a stack overflow there would pass for a provider failure.
+ * Real requests stay far below this; tool schemas nest a few dozen levels at most.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/** Whether `value` nests containers more than `room` levels deep; never recurses past `room`. */
+function nestsDeeper(value: unknown, room: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (room === 0) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (nestsDeeper(item, room - 1)) return true;
+    return false;
+  }
+  for (const key in value) if (nestsDeeper((value as Record<string, unknown>)[key], room - 1)) return true;
+  return false;
+}
+
 export async function readJsonObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
   const raw = await readBody(req, limit);
   let parsed: unknown;
@@ -33,6 +52,9 @@ export async function readJsonObject(req: IncomingMessage, limit: number): Promi
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new GatewayError(400, 'invalid_request', 'Request body must be a JSON object');
+  }
+  if (nestsDeeper(parsed, MAX_JSON_DEPTH)) {
+    throw new GatewayError(400, 'invalid_json', `Request body nests JSON more than ${MAX_JSON_DEPTH} levels deep`, { max_depth: MAX_JSON_DEPTH });
   }
   return parsed as Record<string, unknown>;
 }

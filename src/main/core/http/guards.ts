@@ -10,10 +10,23 @@ export function loopbackOrigins(port: number): Set<string> {
   return new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`]);
 }
 
+/**
+ * A repeated Host arrives joined ("a, b": the server joins duplicate headers), so it matches
+ * no allowed name and is refused like a foreign one.
+ */
 export function checkHost(req: IncomingMessage, port: number): void {
   const host = req.headers.host?.toLowerCase();
   if (host === `127.0.0.1:${port}` || host === `localhost:${port}` || host === `[::1]:${port}`) return;
   throw new GatewayError(403, 'forbidden_host', 'Host header must be 127.0.0.1, localhost or [::1] with the server port');
+}
+
+/**
+ * Only origin-form targets (`/path?query`): an absolute-form target (`GET http://evil/`) names
+ * its own host, which would override the Host header this guard checked.
+ */
+export function checkRequestTarget(req: IncomingMessage): void {
+  if (req.url?.startsWith('/')) return;
+  throw new GatewayError(400, 'invalid_request_target', 'The request target must be a path, such as /v1/models');
 }
 
 export function checkOrigin(req: IncomingMessage, allowed: Set<string>): void {

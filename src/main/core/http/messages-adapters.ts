@@ -8,6 +8,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { GatewayError } from '../../../shared/errors.js';
+import { presetQuirks } from '../config/presets.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { ANTHROPIC_VERSION, messageSchema } from '../protocol/anthropic-wire.js';
 import {
@@ -92,11 +93,20 @@ function nativeCountTokensAdapter(client: IncomingHttpHeaders): ProviderAdapter 
   };
 }
 
+/**
+ * Gemini's adapter reads signatures from reasoning_details; so does OpenRouter. DeepSeek's quirk
+ * turns them into the reasoning_content it requires after tool calls, unsigned text included.
+ * Other compatible APIs refuse the field.
+ */
+function replayedReasoning(provider: ResolvedProvider): OpenAiTarget['replayReasoning'] {
+  if (provider.family !== 'openai-compatible' || provider.type === 'openrouter') return 'signed';
+  return presetQuirks(provider.type).includes('deepseek-reasoning-replay') ? 'all' : 'none';
+}
+
 function openAiTarget(provider: ResolvedProvider): OpenAiTarget {
   return {
     maxTokensField: provider.type === 'openai' ? 'max_completion_tokens' : 'max_tokens',
-    // Gemini's adapter reads signatures from reasoning_details; so does OpenRouter. Others refuse the field.
-    replayReasoning: provider.family !== 'openai-compatible' || provider.type === 'openrouter',
+    replayReasoning: replayedReasoning(provider),
   };
 }
 

@@ -7,7 +7,8 @@ import { controlApi } from './control-api.js';
 import { getActivity } from './activity-handler.js';
 import { getCredits } from './credits-handler.js';
 import { getGeneration } from './generation-handler.js';
-import { checkHost, checkJsonContentType, checkOrigin, loopbackOrigins } from './guards.js';
+import { decodePath } from './decode-path.js';
+import { checkHost, checkJsonContentType, checkOrigin, checkRequestTarget, loopbackOrigins } from './guards.js';
 import { getKey } from './key-handler.js';
 import { getModel, listEndpoints, listModels } from './models-handler.js';
 import { proxyOperation } from './proxy-handler.js';
@@ -66,6 +67,7 @@ export function createGatewayServer(ctx: GatewayContext, opts: HttpOptions): Gat
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     checkHost(req, port);
+    checkRequestTarget(req);
     checkOrigin(req, origins);
     const method = req.method ?? 'GET';
     const rawUrl = req.url ?? '/';
@@ -95,9 +97,9 @@ export function createGatewayServer(ctx: GatewayContext, opts: HttpOptions): Gat
       if (method === 'GET') {
         if (route === '/models') return sendJson(res, 200, listModels(ctx));
         if (route.startsWith('/models/') && route.endsWith('/endpoints')) {
-          return sendJson(res, 200, listEndpoints(ctx, decodeURIComponent(route.slice(8, -'/endpoints'.length))));
+          return sendJson(res, 200, listEndpoints(ctx, decodePath(route.slice(8, -'/endpoints'.length))));
         }
-        if (route.startsWith('/models/')) return sendJson(res, 200, getModel(ctx, decodeURIComponent(route.slice(8))));
+        if (route.startsWith('/models/')) return sendJson(res, 200, getModel(ctx, decodePath(route.slice(8))));
         if (route === '/generation') {
           const id = new URLSearchParams(query < 0 ? '' : rawUrl.slice(query + 1)).get('id');
           return sendJson(res, 200, getGeneration(ctx, appKey, id));
@@ -135,7 +137,9 @@ export function createGatewayServer(ctx: GatewayContext, opts: HttpOptions): Gat
     return extra.handle(req, res, { appKey, body, shutdownSignal: opts.shutdownSignal });
   }
 
-  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 300_000 }, (req, res) => {
+  // Duplicate headers are joined, not all but the first dropped: a second Host must not go unseen (guards.ts).
+  const serverOptions = { keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 300_000, joinDuplicateHeaders: true };
+  const server = createServer(serverOptions, (req, res) => {
     inFlight += 1;
     handle(req, res)
       .catch((err: unknown) => sendError(res, err))

@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerResponse } from 'node:http';
 import { errorBody } from '../../../shared/errors.js';
+import { decodePath } from './decode-path.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -34,8 +35,27 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
   'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
 };
+
+/**
+ * The file a request path names in the UI folder, once links are resolved: a symlink or a
+ * dot segment cannot lead out of it. Undefined for paths without an extension (client-side
+ * routes) and for anything that is not a regular file there.
+ */
+async function uiFile(rootDir: string, path: string): Promise<string | undefined> {
+  const relative = normalize(decodePath(path)).replace(/^([/\\])+/, '');
+  const file = join(rootDir, relative);
+  if (!extname(file)) return undefined;
+  try {
+    const [real, realRoot] = await Promise.all([realpath(file), realpath(rootDir)]);
+    if (!real.startsWith(realRoot + sep)) return undefined;
+    return (await stat(real)).isFile() ? real : undefined;
+  } catch {
+    // Missing, unreadable or not a valid path (a null byte).
+    return undefined;
+  }
+}
 
 /** Serves the web UI; index.html carries the per-launch session token for the control API. */
 export async function serveStatic(res: ServerResponse, rootDir: string | undefined, path: string, sessionToken: string): Promise<void> {
@@ -44,15 +64,9 @@ export async function serveStatic(res: ServerResponse, rootDir: string | undefin
     res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' }).end(body);
     return;
   }
-  const relative = normalize(decodeURIComponent(path)).replace(/^([/\\])+/, '');
-  let file = join(rootDir, relative);
-  if (!file.startsWith(rootDir + sep) && file !== rootDir) file = join(rootDir, 'index.html');
-  let ext = extname(file);
-  if (!ext || !existsSync(file)) {
-    // Client-side routes fall back to the app shell.
-    file = join(rootDir, 'index.html');
-    ext = '.html';
-  }
+  // Client-side routes, and anything that is not a file of the UI, get the app shell.
+  const file = (await uiFile(rootDir, path)) ?? join(rootDir, 'index.html');
+  const ext = extname(file);
   let body: Buffer | string = await readFile(file);
   if (ext === '.html') body = body.toString('utf8').replaceAll('__SWITCHYARD_SESSION__', sessionToken);
   res.writeHead(200, {

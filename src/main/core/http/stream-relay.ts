@@ -130,9 +130,11 @@ export async function relayStream(input: RelayInput): Promise<{ status: number; 
     const mapped = upstreamFailure(err, input.providerId, input.signal);
     failure = mapped.reason === 'upstream_unreachable' ? streamCut(input.providerId) : mapped;
   } finally {
-    log.usage = tap.usage;
+    // A stream that breaks before its usage chunk still consumed what the provider reported so far.
+    const usage = tap.usage ?? mapper.usageSoFar?.();
+    log.usage = usage;
     log.finishReason = tap.finishReason;
-    if (tap.usage) log.cost = input.costOf(tap.usage);
+    if (usage) log.cost = input.costOf(usage);
   }
 
   if (failure?.status === 499) return { status: 499, errorCode: failure.reason };

@@ -49,10 +49,13 @@ export function upstreamFailure(err: unknown, providerId: string, signal?: Abort
   if (err instanceof GatewayError) return err;
   if (signal?.aborted) return new GatewayError(499, 'cancelled', 'Request cancelled by the client');
   const code = (err as { code?: string } | undefined)?.code ?? '';
+  // Transport errors carry a code (ECONNREFUSED, UND_ERR_*); anything else is the gateway's own bug,
+  // which must neither blame the provider (health, circuit breaker) nor leak its details.
+  if (!code) return new GatewayError(500, 'internal_error', 'Internal gateway error', { provider: providerId });
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return new GatewayError(408, 'upstream_timeout', `Provider "${providerId}" timed out`, { provider: providerId });
   }
-  return new GatewayError(502, 'upstream_unreachable', `Could not reach provider "${providerId}" (${code || 'connection failed'})`, {
+  return new GatewayError(502, 'upstream_unreachable', `Could not reach provider "${providerId}" (${code})`, {
     provider: providerId,
   });
 }

@@ -6,10 +6,10 @@ import type { JsonObject, MappedResponse, Operation, ProviderAdapter, StreamMapp
 import { sendUpstream, upstreamFailure, type UpstreamResponse } from '../providers/upstream-http.js';
 import { priceRequest } from '../usage/pricing.js';
 import type { RequestLog } from '../usage/request-log.js';
+import type { AttemptRecord } from '../usage/usage-record.js';
 import type { Candidate, SkipReason } from './candidate-plan.js';
 import { endpointKey, type Endpoint } from './catalog.js';
 import { isEndpointFault, isFailover, isKeyFailure, retryAfterMs, sameEndpointDelay, sleep } from './retry-policy.js';
-import type { RouteAttempt } from './route-attempt.js';
 
 export { candidatesFor, type Candidate, type SkipReason } from './candidate-plan.js';
 
@@ -94,7 +94,7 @@ function withGenerationId(err: unknown, id: string): unknown {
 
 function skip(input: DispatchInput, candidate: Candidate, run: DispatchRun, why: SkipReason): void {
   const { endpoint, modelId } = candidate;
-  const attempt: RouteAttempt = {
+  const attempt: AttemptRecord = {
     provider: endpoint.provider.id,
     model: endpoint.upstreamModel,
     model_id: modelId,
@@ -170,7 +170,7 @@ async function tryCandidate(
     log.provider = provider.id;
     log.upstreamModel = endpoint.upstreamModel;
     const startedAt = performance.now();
-    const attempt: RouteAttempt = {
+    const attempt: AttemptRecord = {
       provider: provider.id,
       model: endpoint.upstreamModel,
       model_id: modelId,
@@ -191,10 +191,10 @@ async function tryCandidate(
       }
       if (stream) {
         finishAttempt(log, attempt, startedAt, upstream.statusCode);
-        const mapper = renameModel(adapter.createStreamMapper(op, endpoint), modelId);
+        const mapper = renameModel(adapter.createStreamMapper(op, endpoint, requestBody), modelId);
         return { kind: 'stream', modelId, endpoint, body: upstream.body, mapper, costOf };
       }
-      const mapped = adapter.mapResponse(op, endpoint, await readJson(upstream, provider.id, signal));
+      const mapped = adapter.mapResponse(op, endpoint, await readJson(upstream, provider.id, signal), requestBody);
       mapped.body.model = modelId;
       finishAttempt(log, attempt, startedAt, upstream.statusCode);
       return { kind: 'json', modelId, endpoint, mapped, costOf };
@@ -238,7 +238,7 @@ function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
-function finishAttempt(log: RequestLog, attempt: RouteAttempt, startedAt: number, status: number): void {
+function finishAttempt(log: RequestLog, attempt: AttemptRecord, startedAt: number, status: number): void {
   attempt.status = status;
   attempt.duration_ms = round(performance.now() - startedAt);
   log.attempts.push(attempt);
@@ -300,7 +300,9 @@ function renameModel(mapper: StreamMapper, modelId: string): StreamMapper {
     for (let i = 0; i < chunks.length; i++) chunks[i] = withModel(chunks[i] as string, escaped);
     return chunks;
   };
-  return { onEvent: (event) => rename(mapper.onEvent(event)), onEnd: () => rename(mapper.onEnd()) };
+  const renamed: StreamMapper = { onEvent: (event) => rename(mapper.onEvent(event)), onEnd: () => rename(mapper.onEnd()) };
+  if (mapper.usageSoFar) renamed.usageSoFar = mapper.usageSoFar.bind(mapper);
+  return renamed;
 }
 
 const MODEL_FIELD = '"model":"';

@@ -1,6 +1,5 @@
 import type { UsageRecord } from '../usage/usage-record.js';
 import { isEndpointFault } from './retry-policy.js';
-import { attemptStartMs } from './route-attempt.js';
 
 /** What routing reads per endpoint: a precomputed summary, so a lookup is one map read. */
 export interface HealthSummary {
@@ -180,10 +179,11 @@ function sampleOf(row: UsageRecord, attempt: UsageRecord['attempts'][number]): S
   // The answering attempt: the row's outcome is its outcome (a stream can still break after the headers).
   if (isEndpointFault(row.errorCode ?? undefined, row.status)) return { at, kind: 'fault', latencyMs: null, tokensPerSecond: null };
   if (row.status !== 200) return undefined;
-  const start = attemptStartMs(attempt);
+  const start = attempt.start_ms ?? 0;
   const firstByte = row.ttftMs ?? row.latencyMs;
   const latencyMs = Math.max(0, firstByte - start);
   const generatingMs = row.streamed ? row.latencyMs - firstByte : row.latencyMs - start;
-  const tokensPerSecond = row.completionTokens > 0 && generatingMs >= 1 ? row.completionTokens / (generatingMs / 1000) : null;
+  // Below the timer's useful resolution an answer counts as taking 1 ms: the fastest endpoint must not rank last.
+  const tokensPerSecond = row.completionTokens > 0 ? row.completionTokens / (Math.max(generatingMs, 1) / 1000) : null;
   return { at, kind: 'ok', latencyMs, tokensPerSecond };
 }

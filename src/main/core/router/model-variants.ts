@@ -1,4 +1,5 @@
 import type { ProviderType } from '../config/presets.js';
+import { webPluginOf } from '../protocol/openai-chat-request.js';
 import type { JsonObject } from '../providers/provider-adapter.js';
 import type { Endpoint } from './catalog.js';
 import type { SortBy } from './provider-preferences.js';
@@ -25,9 +26,9 @@ export function splitVariant(modelId: string, isModel: (id: string) => boolean):
   return { id: modelId.slice(0, colon), variant: suffix };
 }
 
-/** OpenRouter's web plugin in the request (`plugins: [{id: "web"}]`) means the same as `:online`. */
+/** OpenRouter's web plugin in the request (`plugins: [{id: "web"}]`, not switched off) means the same as `:online`. */
 export function asksForWebSearch(body: JsonObject): boolean {
-  return Array.isArray(body.plugins) && body.plugins.some((p) => typeof p === 'object' && p !== null && (p as { id?: unknown }).id === 'web');
+  return webPluginOf(body.plugins) !== undefined;
 }
 
 /** How one endpoint searches the web natively: another upstream model name, or extra body fields. */
@@ -36,12 +37,18 @@ export interface WebSearchRoute {
   extraBody?: JsonObject;
 }
 
+/** OpenAI's field for a native search; the Anthropic and Gemini adapters read it as their search tool. */
+const withSearchOptions = (endpoint: Endpoint): WebSearchRoute => ({ endpoint, extraBody: { web_search_options: {} } });
+
 /**
- * Providers with a native web search on their OpenAI-compatible API: OpenAI's
- * `web_search_options` (its search models) and OpenRouter's own `:online` variant.
+ * Providers with a native web search: OpenAI's `web_search_options` (its search models),
+ * Anthropic's web search server tool, Gemini's Google Search grounding, and OpenRouter's own
+ * `:online` variant.
  */
 const NATIVE_WEB_SEARCH: Partial<Record<ProviderType, (endpoint: Endpoint) => WebSearchRoute>> = {
-  openai: (endpoint) => ({ endpoint, extraBody: { web_search_options: {} } }),
+  openai: withSearchOptions,
+  anthropic: withSearchOptions,
+  google: withSearchOptions,
   openrouter: (endpoint) => ({ endpoint: onlineEndpoint(endpoint) }),
 };
 

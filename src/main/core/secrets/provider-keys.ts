@@ -1,6 +1,7 @@
 import { GatewayError } from '../../../shared/errors.js';
 import type { ProviderKeySource } from '../../../shared/usage.js';
 import type { ResolvedProvider } from '../router/catalog.js';
+import { VaultError } from './key-vault.js';
 
 export interface KeyLister {
   list(providerId: string): Promise<string[]>;
@@ -25,9 +26,14 @@ export class ProviderKeys {
   async all(provider: ResolvedProvider): Promise<string[]> {
     const stored = await this.vault.list(provider.id).catch((err: unknown) => {
       // A broken vault (wrong passphrase, keychain error) must not silently fall back to another key.
-      throw new GatewayError(503, 'vault_error', `Could not read the key of provider "${provider.id}": ${(err as Error).message}`, {
-        provider: provider.id,
-      });
+      // The vault's own message names files in the data dir: it is for the operator, not for a client.
+      const code = err instanceof VaultError ? err.code : 'unknown';
+      throw new GatewayError(
+        503,
+        'vault_error',
+        `Could not read the key of provider "${provider.id}" from the key vault (${code}); \`switchyard keys list\` shows why`,
+        { provider: provider.id, vault_error: code },
+      );
     });
     if (stored.length > 0) return stored;
     const fromEnv = provider.config.apiKeyEnv ? this.env[provider.config.apiKeyEnv] : undefined;

@@ -25,6 +25,8 @@ export function priceRequest(source: PriceSource, upstreamModel: string, usage: 
       output_tokens: usage.completionTokens,
       // Some models price reasoning apart from other output; the others bill it as output.
       output_reasoning_tokens: Math.min(usage.reasoningTokens, usage.completionTokens) || undefined,
+      // Priced where genai-prices knows the provider's search fee (Anthropic's); ignored elsewhere.
+      web_searches: usage.webSearchRequests || undefined,
     },
     upstreamModel,
     options,

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export type Db = Database.Database;
@@ -95,6 +95,7 @@ const MIGRATIONS: readonly string[] = [
 
 export function openDb(path: string, opts: { readonly?: boolean } = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (path !== ':memory:' && !opts.readonly) makePrivate(path);
   const db = new Database(path, { readonly: opts.readonly ?? false });
   db.pragma('busy_timeout = 5000');
   if (opts.readonly) return db;
@@ -104,6 +105,19 @@ export function openDb(path: string, opts: { readonly?: boolean } = {}): Db {
   db.pragma('foreign_keys = ON');
   migrate(db);
   return db;
+}
+
+/**
+ * App key hashes and the request log are the user's alone, whatever the umask or the data dir's
+ * mode. SQLite creates the -wal and -shm files with the database file's mode, so they follow.
+ */
+function makePrivate(path: string): void {
+  const fd = openSync(path, 'a', 0o600);
+  try {
+    if ((fstatSync(fd).mode & 0o077) !== 0) fchmodSync(fd, 0o600);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function migrate(db: Db): void {

@@ -1,12 +1,29 @@
 import type { UsageRow } from '../../../shared/usage.js';
 
-/** One attempt at one endpoint, kept so a routing decision is explainable. */
+/**
+ * One attempt at one endpoint, as routing records it, so that a routing decision is explainable
+ * (GET /v1/generation lists a request's attempts in order). Stored as the row's attempts JSON.
+ */
 export interface AttemptRecord {
   provider: string;
+  /** The upstream model name. */
   model: string;
+  /** The model id this endpoint serves: the requested one or a `models` fallback (absent on rows from before routing). */
+  model_id?: string;
   outcome: 'ok' | 'failed' | 'skipped';
   status?: number;
+  /** A short code for machines: why it was skipped or how it failed. */
   reason?: string;
+  /** The same in words. */
+  detail?: string;
+  /** Try number on this endpoint (retries and key switches count up). */
+  try?: number;
+  /** Backoff or Retry-After waited before this try. */
+  wait_ms?: number;
+  /** When the try started, ms after the request arrived. */
+  start_ms?: number;
+  /** How long the try took until the answer's headers or the failure. */
+  duration_ms?: number;
 }
 
 /** What the gateway records per request; `created_at` in ms. */

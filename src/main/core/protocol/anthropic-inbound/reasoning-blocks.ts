@@ -55,16 +55,24 @@ export function signatureOf(detail: ReasoningDetail & { signature: string }): st
   return carry(detail.signature, detail);
 }
 
+/** OpenRouter's format label for reasoning that has no provider format (DeepSeek's `reasoning_content`). */
+const PLAIN_REASONING_FORMAT = 'unknown';
+
 /**
  * A thinking block sent back by the client as a `reasoning_details` item. Thinking without a
- * signature cannot be verified by any provider, so it is left out.
+ * signature (DeepSeek's, sent out with an empty one) cannot be verified by any provider: it
+ * comes back only when `keepUnsigned`, as plain text of format "unknown".
  */
 export function reasoningDetailOf(
   block: { type: 'thinking'; thinking: string; signature: string } | { type: 'redacted_thinking'; data: string },
   index: number,
+  keepUnsigned: boolean,
 ): Record<string, unknown> | undefined {
   const opaque = block.type === 'thinking' ? block.signature : block.data;
-  if (!opaque) return undefined;
+  if (!opaque) {
+    if (!keepUnsigned || block.type !== 'thinking' || !block.thinking) return undefined;
+    return { type: 'reasoning.text', text: block.thinking, format: PLAIN_REASONING_FORMAT, index };
+  }
   const { value, format, id } = uncarry(opaque);
   const detail: Record<string, unknown> =
     block.type === 'thinking'

@@ -25,11 +25,12 @@ export interface OpenAiTarget {
   /** OpenAI's own API wants `max_completion_tokens` (its reasoning models refuse `max_tokens`); most compatible servers know only `max_tokens`. */
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
   /**
-   * Send earlier thinking back as OpenRouter `reasoning_details`, for targets that read them
-   * (signatures keep multi-turn tool use with reasoning working). Strict OpenAI-compatible
-   * APIs refuse unknown message fields, so for them thinking is left out.
+   * Which earlier thinking goes back as OpenRouter `reasoning_details`: 'signed' for targets
+   * that read signatures (they keep multi-turn tool use with reasoning working), 'all' for
+   * targets that also take unsigned reasoning text back (DeepSeek wants it after tool calls),
+   * 'none' for strict OpenAI-compatible APIs, which refuse unknown message fields.
    */
-  replayReasoning: boolean;
+  replayReasoning: 'none' | 'signed' | 'all';
 }
 
 type JsonObject = Record<string, unknown>;
@@ -178,7 +179,7 @@ function assistantMessage(blocks: AnthropicRequestContentBlock[], model: string,
         break;
       case 'thinking':
       case 'redacted_thinking': {
-        const detail = reasoningDetailOf(block, reasoning.length);
+        const detail = reasoningDetailOf(block, reasoning.length, target.replayReasoning === 'all');
         if (detail) reasoning.push(detail);
         break;
       }
@@ -190,7 +191,7 @@ function assistantMessage(blocks: AnthropicRequestContentBlock[], model: string,
   const empty = toolCalls.length > 0 ? null : '';
   const message: JsonObject = { role: 'assistant', content: texts.length === 0 ? empty : contentOf(texts) };
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
-  if (target.replayReasoning && reasoning.length > 0) message.reasoning_details = reasoning;
+  if (target.replayReasoning !== 'none' && reasoning.length > 0) message.reasoning_details = reasoning;
   return message;
 }
 

@@ -1,4 +1,5 @@
 import { ANTHROPIC_VERSION } from '../../protocol/anthropic-wire.js';
+import { answerOptionsOf } from '../../protocol/openai-chat-request.js';
 import type { ProviderAdapter } from '../provider-adapter.js';
 import type { UpstreamRequest } from '../upstream-http.js';
 import { parseAnthropicError } from './error-parsing.js';
@@ -28,9 +29,10 @@ export const anthropicAdapter: ProviderAdapter = {
     };
   },
 
-  mapResponse: (_op, endpoint, json) => toChatCompletion(json, endpoint.provider.id),
+  mapResponse: (_op, endpoint, json, request) => toChatCompletion(json, endpoint.provider.id, answerOptionsOf(request)),
 
-  createStreamMapper: (_op, endpoint) => new AnthropicStreamMapper(endpoint.provider.id, endpoint.upstreamModel),
+  createStreamMapper: (_op, endpoint, request) =>
+    new AnthropicStreamMapper(endpoint.provider.id, endpoint.upstreamModel, answerOptionsOf(request)),
 
   parseError: parseAnthropicError,
 

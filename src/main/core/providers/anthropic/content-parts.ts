@@ -5,7 +5,7 @@ import type {
   AnthropicImageSource,
   AnthropicTextBlock,
 } from '../../protocol/anthropic-wire.js';
-import type { ChatContentPart } from './openai-chat-request.js';
+import type { ChatContentPart } from '../../protocol/openai-chat-request.js';
 
 export type UserContentBlock = AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentBlock;
 

@@ -6,8 +6,8 @@ import type {
   AnthropicToolResultBlock,
   AnthropicToolUseBlock,
 } from '../../protocol/anthropic-wire.js';
+import type { ChatMessage, ChatToolCall } from '../../protocol/openai-chat-request.js';
 import { textBlock, textOnlyBlock, userContentBlock } from './content-parts.js';
-import type { ChatMessage, ChatToolCall } from './openai-chat-request.js';
 import { thinkingBlocksFrom } from './reasoning-details.js';
 
 export interface AnthropicConversation {

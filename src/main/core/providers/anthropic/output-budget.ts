@@ -1,5 +1,5 @@
 import type { AnthropicThinkingConfig } from '../../protocol/anthropic-wire.js';
-import type { ChatRequest, ReasoningEffort } from './openai-chat-request.js';
+import type { ChatRequest, ReasoningEffort } from '../../protocol/openai-chat-request.js';
 
 /**
  * Anthropic requires `max_tokens`; OpenAI clients often omit it. 4096 is within every Claude
@@ -38,7 +38,9 @@ export function outputBudget(req: Pick<ChatRequest, 'max_tokens' | 'max_completi
   const requested = req.max_completion_tokens ?? req.max_tokens ?? undefined;
   const reasoning = req.reasoning ?? undefined;
   const effort = reasoning?.effort ?? req.reasoning_effort ?? undefined;
-  const enabled = effort !== 'none' && (reasoning?.enabled ?? (reasoning?.max_tokens !== undefined || effort !== undefined));
+  // A zero budget means no thinking, as it does on Gemini.
+  const enabled =
+    effort !== 'none' && reasoning?.max_tokens !== 0 && (reasoning?.enabled ?? (reasoning?.max_tokens !== undefined || effort !== undefined));
   if (!enabled) return { max_tokens: requested ?? DEFAULT_MAX_TOKENS };
 
   if (reasoning?.max_tokens !== undefined) {

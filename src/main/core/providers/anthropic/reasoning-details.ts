@@ -4,7 +4,7 @@
  * client can send the reasoning back on the next turn, as tool use with thinking requires.
  */
 import type { AnthropicRedactedThinkingBlock, AnthropicThinkingBlock } from '../../protocol/anthropic-wire.js';
-import type { ReasoningDetailInput } from './openai-chat-request.js';
+import type { ReasoningDetailInput } from '../../protocol/openai-chat-request.js';
 
 export const ANTHROPIC_REASONING_FORMAT = 'anthropic-claude-v1';
 

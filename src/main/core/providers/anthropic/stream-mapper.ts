@@ -6,15 +6,21 @@ import {
   type AnthropicUsage,
   type AnthropicUsageDelta,
 } from '../../protocol/anthropic-wire.js';
+import { DEFAULT_ANSWER_OPTIONS, type AnswerOptions } from '../../protocol/openai-chat-request.js';
 import type { SseEvent } from '../../protocol/sse.js';
+import { EMPTY_USAGE, openAiUsageJson, type TokenUsage } from '../../protocol/token-usage.js';
 import type { StreamMapper } from '../provider-adapter.js';
 import { streamErrorOf } from './error-parsing.js';
 import { ANTHROPIC_REASONING_FORMAT, reasoningDetailOf } from './reasoning-details.js';
-import { finishReasonOf, openAiUsageOf, tokenUsageOf } from './usage-mapping.js';
+import { finishReasonOf, tokenUsageOf } from './usage-mapping.js';
+import { annotationsOf, citationsDeltaEventSchema, webCitationsOf, type WebCitation } from './web-search.js';
 
 /** What an open content block (by Anthropic's `index`) turned into on the OpenAI side. */
 type OpenBlock =
-  | { kind: 'text' }
+  /** `start`: where its text begins in the message content, which its web citations point into. */
+  | { kind: 'text'; start: number; citations: WebCitation[] }
+  /** Thinking the client asked to leave out (`reasoning.exclude`). */
+  | { kind: 'hidden' }
   | { kind: 'reasoning'; detailIndex: number }
   | { kind: 'tool'; toolIndex: number; argumentsSent: boolean; startInput: Record<string, unknown> };
 
@@ -29,16 +35,20 @@ export class AnthropicStreamMapper implements StreamMapper {
   private id = '';
   private model: string;
   private readonly created = Math.floor(Date.now() / 1000);
-  private usage: AnthropicUsage = { input_tokens: 0, output_tokens: 0 };
+  /** From `message_start`, updated by each `message_delta`; undefined until the message starts. */
+  private usage: AnthropicUsage | undefined;
   private stopReason: string | null = null;
   private readonly blocks = new Map<number, OpenBlock>();
   private toolCount = 0;
   private reasoningCount = 0;
+  /** Length of the message content sent so far. */
+  private contentLength = 0;
   private stopped = false;
 
   constructor(
     private readonly providerId: string,
     upstreamModel: string,
+    private readonly options: AnswerOptions = DEFAULT_ANSWER_OPTIONS,
   ) {
     this.model = upstreamModel;
   }
@@ -55,7 +65,11 @@ export class AnthropicStreamMapper implements StreamMapper {
     }
     // Unknown event, block or delta types (new API features) are skipped, as Anthropic asks of clients.
     const parsed = streamEventSchema.safeParse(json);
-    if (!parsed.success) return [];
+    if (!parsed.success) {
+      const citation = citationsDeltaEventSchema.safeParse(json);
+      if (citation.success) this.cite(citation.data.index, citation.data.delta.citation);
+      return [];
+    }
     const ev = parsed.data;
     switch (ev.type) {
       case 'message_start':
@@ -93,9 +107,13 @@ export class AnthropicStreamMapper implements StreamMapper {
   private startBlock(index: number, block: AnthropicResponseContentBlock): string[] {
     switch (block.type) {
       case 'text':
-        this.blocks.set(index, { kind: 'text' });
-        return block.text ? [this.chunk({ content: block.text })] : [];
+        this.blocks.set(index, { kind: 'text', start: this.contentLength, citations: webCitationsOf(block.citations) });
+        return block.text ? [this.text(block.text)] : [];
       case 'thinking': {
+        if (this.options.excludeReasoning) {
+          this.blocks.set(index, { kind: 'hidden' });
+          return [];
+        }
         const detailIndex = this.reasoningCount++;
         this.blocks.set(index, { kind: 'reasoning', detailIndex });
         return block.thinking || block.signature ? [this.chunk(reasoningDelta(reasoningDetailOf(block, detailIndex)))] : [];
@@ -118,7 +136,7 @@ export class AnthropicStreamMapper implements StreamMapper {
     const block = this.blocks.get(index);
     if (!block) return [];
     if (delta.type === 'text_delta' && block.kind === 'text') {
-      return delta.text ? [this.chunk({ content: delta.text })] : [];
+      return delta.text ? [this.text(delta.text)] : [];
     }
     if (delta.type === 'thinking_delta' && block.kind === 'reasoning') {
       if (!delta.thinking) return [];
@@ -137,17 +155,39 @@ export class AnthropicStreamMapper implements StreamMapper {
     return [];
   }
 
-  /** A tool called without arguments streams no JSON at all; OpenAI clients expect "{}". */
+  private text(content: string): string {
+    this.contentLength += content.length;
+    return this.chunk({ content });
+  }
+
+  private cite(index: number, citation: unknown): void {
+    const block = this.blocks.get(index);
+    if (block?.kind === 'text') block.citations.push(...webCitationsOf([citation]));
+  }
+
+  /**
+   * A text block's web citations go out as annotations once its text is complete. A tool called
+   * without arguments streams no JSON at all; OpenAI clients expect "{}".
+   */
   private stopBlock(index: number): string[] {
     const block = this.blocks.get(index);
     this.blocks.delete(index);
+    if (block?.kind === 'text' && block.citations.length > 0) {
+      return [this.chunk({ annotations: annotationsOf(block.citations, block.start, this.contentLength) })];
+    }
     if (block?.kind !== 'tool' || block.argumentsSent) return [];
     return [this.toolArguments(block.toolIndex, JSON.stringify(block.startInput))];
+  }
+
+  /** Input tokens from `message_start`, output tokens from the last `message_delta` (or the start). */
+  usageSoFar(): TokenUsage | undefined {
+    return this.usage && tokenUsageOf(this.usage);
   }
 
   /** `message_delta` usage is cumulative: a present count replaces the one from `message_start`. */
   private updateUsage(delta: AnthropicUsageDelta): void {
     const u = this.usage;
+    if (!u) return;
     this.usage = {
       ...u,
       input_tokens: delta.input_tokens ?? u.input_tokens,
@@ -155,6 +195,7 @@ export class AnthropicStreamMapper implements StreamMapper {
       cache_creation_input_tokens: delta.cache_creation_input_tokens ?? u.cache_creation_input_tokens,
       cache_read_input_tokens: delta.cache_read_input_tokens ?? u.cache_read_input_tokens,
       output_tokens_details: delta.output_tokens_details ?? u.output_tokens_details,
+      server_tool_use: delta.server_tool_use ?? u.server_tool_use,
     };
   }
 
@@ -180,7 +221,7 @@ export class AnthropicStreamMapper implements StreamMapper {
       created: this.created,
       model: this.model,
       choices: [],
-      usage: openAiUsageOf(tokenUsageOf(this.usage)),
+      usage: openAiUsageJson(this.usageSoFar() ?? EMPTY_USAGE),
     });
   }
 }

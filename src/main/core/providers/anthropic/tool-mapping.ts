@@ -1,5 +1,5 @@
 import type { AnthropicTool, AnthropicToolChoice } from '../../protocol/anthropic-wire.js';
-import type { ChatRequest, ChatTool, ChatToolChoice } from './openai-chat-request.js';
+import type { ChatRequest, ChatTool, ChatToolChoice } from '../../protocol/openai-chat-request.js';
 
 /** A tool without parameters still needs an object schema on Anthropic. */
 const NO_PARAMETERS = { type: 'object', properties: {} };

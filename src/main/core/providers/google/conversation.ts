@@ -1,6 +1,6 @@
 import { GatewayError } from '../../../../shared/errors.js';
+import type { ChatContent, ChatMessage, ChatToolCall, ReasoningDetailInput } from '../../protocol/openai-chat-request.js';
 import type { GeminiContent, GeminiRequestPart } from './gemini-request-types.js';
-import type { ChatMessage, OpenAiToolCallIn, ReasoningDetailIn } from './openai-chat-request.js';
 import { GEMINI_REASONING_FORMAT } from './reasoning-details.js';
 import { userParts } from './user-content.js';
 
@@ -9,12 +9,20 @@ interface GeminiConversation {
   contents: GeminiContent[];
 }
 
-function textOf(content: string | { text: string }[]): string {
-  return typeof content === 'string' ? content : content.map((p) => p.text).join('');
-}
-
 function invalid(where: string, message: string): GatewayError {
   return new GatewayError(400, 'invalid_request', `${where}: ${message}`, { param: where });
+}
+
+/** System instructions, the model's own turns and tool results are text on Gemini. */
+function textOf(content: ChatContent, where: string): string {
+  if (typeof content === 'string') return content;
+  return content
+    .map((part, i) => {
+      if (part.type === 'text') return part.text;
+      if (part.type === 'refusal') return part.refusal;
+      throw invalid(`${where}[${i}]`, `only text parts can go to Gemini here, not "${part.type}"`);
+    })
+    .join('');
 }
 
 /** Where the thought signatures of an earlier Gemini answer go when it is sent back. */
@@ -28,7 +36,7 @@ interface Signatures {
  * Only signatures Gemini issued are sent back: one from another provider (same field,
  * different format) would make Gemini reject the request.
  */
-function signaturesOf(details: ReasoningDetailIn[] | null | undefined, calls: OpenAiToolCallIn[]): Signatures {
+function signaturesOf(details: ReasoningDetailInput[] | null | undefined, calls: ChatToolCall[]): Signatures {
   const signatures: Signatures = { byToolCallId: new Map() };
   for (const call of calls) {
     const signature = call.extra_content?.google?.thought_signature;
@@ -44,7 +52,7 @@ function signaturesOf(details: ReasoningDetailIn[] | null | undefined, calls: Op
   return signatures;
 }
 
-function parseArguments(call: OpenAiToolCallIn, where: string): Record<string, unknown> {
+function parseArguments(call: ChatToolCall, where: string): Record<string, unknown> {
   const text = call.function.arguments.trim();
   if (text === '') return {};
   let args: unknown;
@@ -63,9 +71,7 @@ function assistantParts(message: Extract<ChatMessage, { role: 'assistant' }>, wh
   const calls = message.tool_calls ?? [];
   const signatures = signaturesOf(message.reasoning_details, calls);
   const parts: GeminiRequestPart[] = [];
-  const content = message.content ?? '';
-  const text =
-    typeof content === 'string' ? content : content.map((p) => (p.type === 'text' ? p.text : p.refusal)).join('');
+  const text = textOf(message.content ?? '', `${where}.content`);
   if (text !== '') parts.push(signatures.text ? { text, thoughtSignature: signatures.text } : { text });
   calls.forEach((call, i) => {
     const signature = signatures.byToolCallId.get(call.id);
@@ -97,7 +103,7 @@ export function toGeminiConversation(messages: ChatMessage[]): GeminiConversatio
     switch (message.role) {
       case 'system':
       case 'developer': {
-        const text = textOf(message.content);
+        const text = textOf(message.content, `${where}.content`);
         if (text !== '') system.push({ text });
         return;
       }
@@ -111,7 +117,7 @@ export function toGeminiConversation(messages: ChatMessage[]): GeminiConversatio
         if (name === undefined) {
           throw invalid(where, `tool_call_id "${message.tool_call_id}" answers no tool call of an earlier assistant message`);
         }
-        const response = { output: textOf(message.content) };
+        const response = { output: textOf(message.content, `${where}.content`) };
         return append('user', [{ functionResponse: { id: message.tool_call_id, name, response } }]);
       }
     }

@@ -53,6 +53,6 @@ export interface GenerateContentRequest {
   contents: GeminiContent[];
   systemInstruction?: { parts: { text: string }[] };
   generationConfig?: GeminiGenerationConfig;
-  tools?: { functionDeclarations: GeminiFunctionDeclaration[] }[];
+  tools?: ({ functionDeclarations: GeminiFunctionDeclaration[] } | { googleSearch: Record<string, never> })[];
   toolConfig?: GeminiToolConfig;
 }

@@ -48,8 +48,29 @@ export type GeminiPart = z.infer<typeof partSchema>;
 /** Enums are names in JSON, numbers when a client asked for `enum-encoding=int`. */
 const enumValue = z.union([z.string(), z.number()]).optional().catch(undefined);
 
+/** What a Google Search grounded answer says about its sources; offsets are UTF-8 bytes of the answer text. */
+const groundingMetadataSchema = z.object({
+  webSearchQueries: z.array(z.string()).optional().catch(undefined),
+  groundingChunks: z
+    .array(z.object({ web: z.object({ uri: z.string(), title: z.string().optional() }).optional().catch(undefined) }))
+    .optional()
+    .catch(undefined),
+  groundingSupports: z
+    .array(
+      z.object({
+        /** A zero offset is left out, as proto3 JSON leaves out every default. */
+        segment: z.object({ startIndex: count, endIndex: count, text: z.string().optional() }).optional(),
+        groundingChunkIndices: z.array(z.number().int().nonnegative()).optional(),
+      }),
+    )
+    .optional()
+    .catch(undefined),
+});
+export type GeminiGroundingMetadata = z.infer<typeof groundingMetadataSchema>;
+
 const candidateSchema = z.object({
   content: z.object({ parts: z.array(partSchema).optional() }).optional(),
+  groundingMetadata: groundingMetadataSchema.optional().catch(undefined),
   finishReason: enumValue,
   finishMessage: z.string().optional().catch(undefined),
   index: z.number().int().nonnegative().optional().catch(undefined),
@@ -81,4 +102,9 @@ export const modelListSchema = z.object({
   models: z
     .array(z.object({ name: z.string(), supportedGenerationMethods: z.array(z.string()).optional() }))
     .optional(),
+});
+
+/** `models/{model}:batchEmbedContents`: one embedding per request, in order. No token counts. */
+export const batchEmbedContentsResponseSchema = z.object({
+  embeddings: z.array(z.object({ values: z.array(z.number()) })),
 });

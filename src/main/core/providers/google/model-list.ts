@@ -13,13 +13,16 @@ export function listModelsRequest(baseUrl: string, apiKey: string | undefined): 
   return { url: `${baseUrl}/models?pageSize=1000`, method: 'GET', headers: geminiHeaders(apiKey, { accept: 'application/json' }) };
 }
 
-/** Model names without the `models/` prefix, keeping those that can chat. */
+/** Chat calls generateContent; embeddings call batchEmbedContents, which every model listing embedContent serves. */
+const SERVED_METHODS = ['generateContent', 'embedContent'];
+
+/** Model names without the `models/` prefix, keeping those that can chat or embed. */
 export function parseModelList(json: unknown): string[] {
   const parsed = modelListSchema.safeParse(json);
   if (!parsed.success) return [];
   return (parsed.data.models ?? []).flatMap((model) => {
     const methods = model.supportedGenerationMethods;
-    if (methods && !methods.includes('generateContent')) return [];
+    if (methods && !SERVED_METHODS.some((m) => methods.includes(m))) return [];
     return [model.name.replace(/^models\//, '')];
   });
 }

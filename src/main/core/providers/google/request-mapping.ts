@@ -1,4 +1,11 @@
 import { GatewayError } from '../../../../shared/errors.js';
+import {
+  parseChatRequest,
+  webSearchOf,
+  type ChatRequest,
+  type ChatTool,
+  type ChatToolChoice,
+} from '../../protocol/openai-chat-request.js';
 import { toGeminiConversation } from './conversation.js';
 import type {
   GeminiGenerationConfig,
@@ -6,7 +13,7 @@ import type {
   GenerateContentRequest,
   JsonSchemaObject,
 } from './gemini-request-types.js';
-import { parseChatRequest, type ChatRequest, type ChatTool, type ChatToolChoice } from './openai-chat-request.js';
+import { googleSearchTool } from './grounding.js';
 import { convertSchema } from './response-schema.js';
 import { thinkingConfig } from './thinking-config.js';
 
@@ -30,7 +37,7 @@ function generationConfig(request: ChatRequest): GeminiGenerationConfig {
   if (maxOutputTokens !== undefined) config.maxOutputTokens = maxOutputTokens;
   if (request.temperature != null) config.temperature = request.temperature;
   if (request.top_p != null) config.topP = request.top_p;
-  if (request.top_k != null) config.topK = request.top_k;
+  if (request.top_k) config.topK = request.top_k;
   if (request.frequency_penalty != null) config.frequencyPenalty = request.frequency_penalty;
   if (request.presence_penalty != null) config.presencePenalty = request.presence_penalty;
   if (request.seed != null) config.seed = request.seed;
@@ -64,9 +71,10 @@ function toolConfig(choice: ChatToolChoice, tools: ChatTool[]): GeminiToolConfig
 /**
  * An OpenAI chat-completions body as a Gemini generateContent body. Function parameters go as
  * `parametersJsonSchema`, which takes JSON Schema as is; a strict response schema is checked
- * keyword by keyword, since Gemini would ignore what it cannot enforce.
+ * keyword by keyword, since Gemini would ignore what it cannot enforce. A web search (`:online`,
+ * the web plugin) adds the Google Search tool.
  */
-export function toGenerateContentRequest(body: unknown): GenerateContentRequest {
+export function toGenerateContentRequest(body: Record<string, unknown>): GenerateContentRequest {
   const request = parseChatRequest(body);
   if (request.logprobs) throw unsupported('logprobs', 'logprobs are not available through the Gemini adapter');
   const out: GenerateContentRequest = toGeminiConversation(request.messages);
@@ -84,6 +92,8 @@ export function toGenerateContentRequest(body: unknown): GenerateContentRequest 
       },
     ];
   }
+  const search = webSearchOf(body);
+  if (search) out.tools = [...(out.tools ?? []), googleSearchTool(search)];
   if (request.tool_choice != null) {
     const choice = toolConfig(request.tool_choice, tools);
     if (choice) out.toolConfig = choice;

@@ -1,10 +1,13 @@
 import { GatewayError } from '../../../../shared/errors.js';
+import { DEFAULT_ANSWER_OPTIONS, type AnswerOptions } from '../../protocol/openai-chat-request.js';
+import { openAiUsageJson } from '../../protocol/token-usage.js';
 import type { JsonObject, MappedResponse } from '../provider-adapter.js';
 import { CandidateReader, type OutputEvent } from './candidate-reader.js';
 import { finishReasonName, openAiFinishReason } from './finish-reason.js';
 import { generateContentResponseSchema, type GenerateContentResponse } from './gemini-wire.js';
+import { groundingAnnotations, searchQueryCount } from './grounding.js';
 import { ReasoningDetailsCounter, type ReasoningDetail } from './reasoning-details.js';
-import { geminiUsage, openAiUsageJson } from './usage.js';
+import { geminiUsage } from './usage.js';
 
 export function parseGenerateContentResponse(json: unknown): GenerateContentResponse {
   const parsed = generateContentResponseSchema.safeParse(json);
@@ -23,7 +26,7 @@ export function promptBlock(response: GenerateContentResponse): { native: string
 }
 
 /** The message of one candidate: answer text, thoughts with their signatures, calls and images. */
-function messageOf(events: OutputEvent[]): JsonObject {
+function messageOf(events: OutputEvent[], options: AnswerOptions): JsonObject {
   const counter = new ReasoningDetailsCounter();
   let content = '';
   let reasoning = '';
@@ -32,6 +35,7 @@ function messageOf(events: OutputEvent[]): JsonObject {
   const images: JsonObject[] = [];
   for (const event of events) {
     if (event.kind === 'reasoning') {
+      if (options.excludeReasoning) continue;
       reasoning += event.text;
       const detail = counter.text(event.text);
       const last = details.at(-1);
@@ -58,10 +62,16 @@ function messageOf(events: OutputEvent[]): JsonObject {
 }
 
 /** A generateContent answer as an OpenAI chat.completion. */
-export function toChatCompletion(json: unknown, upstreamModel: string, fallbackResponseId: string): MappedResponse {
+export function toChatCompletion(
+  json: unknown,
+  upstreamModel: string,
+  fallbackResponseId: string,
+  options = DEFAULT_ANSWER_OPTIONS,
+): MappedResponse {
   const response = parseGenerateContentResponse(json);
   const responseId = response.responseId ?? fallbackResponseId;
-  const usage = response.usageMetadata ? geminiUsage(response.usageMetadata) : undefined;
+  const searches = (response.candidates ?? []).reduce((n, c) => n + searchQueryCount(c.groundingMetadata), 0);
+  const usage = response.usageMetadata ? geminiUsage(response.usageMetadata, searches) : undefined;
   const block = promptBlock(response);
   const candidates = response.candidates ?? [];
   if (candidates.length === 0 && !block) {
@@ -70,7 +80,9 @@ export function toChatCompletion(json: unknown, upstreamModel: string, fallbackR
   const choices: JsonObject[] = candidates.map((candidate, position) => {
     const index = candidate.index ?? position;
     const reader = new CandidateReader(index);
-    const message = messageOf(reader.read(candidate.content?.parts ?? [], responseId));
+    const message = messageOf(reader.read(candidate.content?.parts ?? [], responseId), options);
+    const annotations = groundingAnnotations(candidate.groundingMetadata, typeof message.content === 'string' ? message.content : '');
+    if (annotations.length > 0) message.annotations = annotations;
     const native = finishReasonName(candidate.finishReason);
     return {
       index,

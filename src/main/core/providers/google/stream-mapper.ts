@@ -1,18 +1,26 @@
 import { GatewayError } from '../../../../shared/errors.js';
+import { DEFAULT_ANSWER_OPTIONS, type AnswerOptions } from '../../protocol/openai-chat-request.js';
 import type { SseEvent } from '../../protocol/sse.js';
-import type { TokenUsage } from '../../protocol/token-usage.js';
+import { openAiUsageJson, type TokenUsage } from '../../protocol/token-usage.js';
 import type { JsonObject, StreamMapper } from '../provider-adapter.js';
 import { CandidateReader, type OutputEvent } from './candidate-reader.js';
 import { finishReasonName, openAiFinishReason } from './finish-reason.js';
 import { streamError } from './gemini-errors.js';
+import type { GeminiGroundingMetadata, GeminiUsageMetadata } from './gemini-wire.js';
+import { groundingAnnotations, searchQueryCount } from './grounding.js';
 import { ReasoningDetailsCounter } from './reasoning-details.js';
 import { parseGenerateContentResponse, promptBlock } from './response-mapping.js';
-import { geminiUsage, openAiUsageJson } from './usage.js';
+import { geminiUsage } from './usage.js';
 
 interface ChoiceState {
   reader: CandidateReader;
   details: ReasoningDetailsCounter;
   finished: boolean;
+  /** The answer text so far: grounding offsets point into it. */
+  answer: string;
+  /** The latest grounding Gemini sent for this candidate, until its annotations are out. */
+  grounding: GeminiGroundingMetadata | undefined;
+  searches: number;
 }
 
 function deltaOf(event: OutputEvent, details: ReasoningDetailsCounter): JsonObject {
@@ -56,9 +64,13 @@ export class GeminiStreamMapper implements StreamMapper {
   private readonly created = Math.floor(Date.now() / 1000);
   private model: string;
   private responseId: string;
-  private usage: TokenUsage | undefined;
+  private usageMetadata: GeminiUsageMetadata | undefined;
 
-  constructor(upstreamModel: string, fallbackResponseId: string) {
+  constructor(
+    upstreamModel: string,
+    fallbackResponseId: string,
+    private readonly options: AnswerOptions = DEFAULT_ANSWER_OPTIONS,
+  ) {
     this.model = upstreamModel;
     this.responseId = fallbackResponseId;
   }
@@ -77,7 +89,7 @@ export class GeminiStreamMapper implements StreamMapper {
   private choice(index: number, out: string[]): ChoiceState {
     let state = this.choices.get(index);
     if (!state) {
-      state = { reader: new CandidateReader(index), details: new ReasoningDetailsCounter(), finished: false };
+      state = { reader: new CandidateReader(index), details: new ReasoningDetailsCounter(), finished: false, answer: '', grounding: undefined, searches: 0 };
       this.choices.set(index, state);
       out.push(this.chunk([{ index, delta: { role: 'assistant', content: '' }, finish_reason: null }]));
     }
@@ -91,18 +103,25 @@ export class GeminiStreamMapper implements StreamMapper {
     const response = parseGenerateContentResponse(json);
     if (response.responseId) this.responseId = response.responseId;
     if (response.modelVersion) this.model = response.modelVersion;
-    if (response.usageMetadata) this.usage = geminiUsage(response.usageMetadata);
+    if (response.usageMetadata) this.usageMetadata = response.usageMetadata;
     const out: string[] = [];
     const candidates = response.candidates ?? [];
     candidates.forEach((candidate, position) => {
       const index = candidate.index ?? position;
       const state = this.choice(index, out);
       for (const output of state.reader.read(candidate.content?.parts ?? [], this.responseId)) {
+        if (output.kind === 'reasoning' && this.options.excludeReasoning) continue;
+        if (output.kind === 'text') state.answer += output.text;
         out.push(this.chunk([{ index, delta: deltaOf(output, state.details), finish_reason: null }]));
+      }
+      if (candidate.groundingMetadata) {
+        state.grounding = candidate.groundingMetadata;
+        state.searches = searchQueryCount(candidate.groundingMetadata);
       }
       const native = finishReasonName(candidate.finishReason);
       if (native !== undefined && !state.finished) {
         state.finished = true;
+        out.push(...this.annotations(index, state));
         const reason = openAiFinishReason(native, state.reader.hasToolCalls);
         out.push(this.chunk([{ index, delta: {}, finish_reason: reason, native_finish_reason: native }]));
       }
@@ -117,7 +136,25 @@ export class GeminiStreamMapper implements StreamMapper {
     return out;
   }
 
+  /** Grounding usually comes with the finish reason; sent once, before it. */
+  private annotations(index: number, state: ChoiceState): string[] {
+    const annotations = groundingAnnotations(state.grounding, state.answer);
+    state.grounding = undefined;
+    return annotations.length > 0 ? [this.chunk([{ index, delta: { annotations }, finish_reason: null }])] : [];
+  }
+
+  usageSoFar(): TokenUsage | undefined {
+    if (!this.usageMetadata) return undefined;
+    let searches = 0;
+    for (const state of this.choices.values()) searches += state.searches;
+    return geminiUsage(this.usageMetadata, searches);
+  }
+
+  /** Grounding that came after a candidate's finish reason still goes out, then the usage. */
   onEnd(): string[] {
-    return this.usage ? [this.chunk([], { usage: openAiUsageJson(this.usage) })] : [];
+    const out = [...this.choices].flatMap(([index, state]) => this.annotations(index, state));
+    const usage = this.usageSoFar();
+    if (usage) out.push(this.chunk([], { usage: openAiUsageJson(usage) }));
+    return out;
   }
 }

@@ -1,5 +1,5 @@
+import type { ChatRequest, ReasoningEffort } from '../../protocol/openai-chat-request.js';
 import type { GeminiThinkingConfig } from './gemini-request-types.js';
-import type { ChatRequest, ReasoningEffort } from './openai-chat-request.js';
 
 /** Share of the output budget given to thinking per effort, as OpenRouter maps effort to budgets. */
 const EFFORT_RATIO: Record<Exclude<ReasoningEffort, 'none'>, number> = {

@@ -1,6 +1,6 @@
 import { GatewayError } from '../../../../shared/errors.js';
+import type { ChatContent, ChatContentPart } from '../../protocol/openai-chat-request.js';
 import type { GeminiRequestPart } from './gemini-request-types.js';
-import type { UserContentPart } from './openai-chat-request.js';
 
 /** Types Gemini infers poorly from a bare URL; other URLs go without one and Gemini sniffs the bytes. */
 const MIME_BY_EXTENSION: Record<string, string> = {
@@ -48,10 +48,12 @@ function fileDataFromUrl(url: string, where: string): GeminiRequestPart {
   return { fileData: mimeType ? { fileUri: url, mimeType } : { fileUri: url } };
 }
 
-function partOf(part: UserContentPart, where: string): GeminiRequestPart | undefined {
+function partOf(part: ChatContentPart, where: string): GeminiRequestPart | undefined {
   switch (part.type) {
     case 'text':
       return part.text === '' ? undefined : { text: part.text };
+    case 'refusal':
+      return part.refusal === '' ? undefined : { text: part.refusal };
     case 'image_url': {
       const url = typeof part.image_url === 'string' ? part.image_url : part.image_url.url;
       return url.startsWith('data:') ? inlineDataFromDataUrl(url, where) : fileDataFromUrl(url, where);
@@ -67,7 +69,7 @@ function partOf(part: UserContentPart, where: string): GeminiRequestPart | undef
 }
 
 /** A user message's content as Gemini parts; empty text is dropped (Gemini rejects empty parts). */
-export function userParts(content: string | UserContentPart[], where: string): GeminiRequestPart[] {
+export function userParts(content: ChatContent, where: string): GeminiRequestPart[] {
   if (typeof content === 'string') return content === '' ? [] : [{ text: content }];
   return content.flatMap((part, i) => partOf(part, `${where}[${i}]`) ?? []);
 }
