@@ -524,7 +524,7 @@ describe('translation to an OpenAI-compatible provider', () => {
 
   it('refuses what has no OpenAI form (a server tool, a search result block) with a 400 naming it, without calling the provider', async () => {
     const before = h.upstream.requests.length;
-    const res = await postMessages(h, { ...hello, model: 'mock/gpt-4o-mini', tools: [{ type: 'web_search_20250305', name: 'web_search' }] });
+    const res = await postMessages(h, { ...hello, model: 'mock/gpt-4o-mini', tools: [{ type: 'bash_20250124', name: 'bash' }] });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { type: string; error: { type: string; message: string } };
     expect(body.type).toBe('error');
@@ -724,5 +724,56 @@ describe('errors in Anthropic shape', () => {
     expect(events.some((ev) => ev.type === 'message_stop')).toBe(false);
     const rows = await harness.usageRows((all) => all.length === 1);
     expect(rows[0]).toMatchObject({ status: 502, error_code: 'upstream_stream_cut', finish_reason: 'error' });
+  });
+
+  it('keeps the usage a native stream reported before it was cut, from message_start and from message_delta', async () => {
+    e = await startHarness({ config, vaultKeys });
+    const harness = e;
+    const sse = loadBody('anthropic/extracted/stream_text.sse');
+    const recorded = anthropicEvents(sse);
+    const start = recorded[0]?.message?.usage;
+    const delta = recorded.find((ev) => ev.type === 'message_delta')?.usage;
+    if (!start || !delta?.output_tokens) throw new Error('recording lacks its usage');
+    const cuts = [
+      { at: sse.indexOf('event: content_block_delta') + 10, output: start.output_tokens },
+      { at: sse.indexOf('event: message_stop') + 10, output: delta.output_tokens },
+    ];
+    for (const [i, cut] of cuts.entries()) {
+      harness.upstream.enqueue({ sse, cutAfterBytes: Buffer.byteLength(sse.slice(0, cut.at)) });
+      const res = await postMessages(harness, { ...hello, model: 'claude/claude-3-opus-20240229', stream: true });
+      const blocks = sseBlocks(await res.text());
+      expect(blocks.at(-1)?.event).toBe('error');
+      const rows = await harness.usageRows((all) => all.length === i + 1);
+      const row = rows.find((r) => r.id === res.headers.get('x-generation-id'));
+      expect(row).toMatchObject({
+        status: 502,
+        error_code: 'upstream_stream_cut',
+        finish_reason: 'error',
+        prompt_tokens: start.input_tokens,
+        completion_tokens: cut.output,
+      });
+      expect(row?.cost).toBeCloseTo(claudeCost({ input: start.input_tokens, output: cut.output }), 12);
+    }
+  });
+
+  it("keeps the usage a translated stream's provider reported before the cut (Gemini reports it with every event)", async () => {
+    e = await startHarness({ config, vaultKeys });
+    const harness = e;
+    const sse = loadBody('gemini/extracted/stream_text_alt_sse.sse');
+    const events = sseBlocks(sse).map((b) => JSON.parse(b.data) as { usageMetadata: { promptTokenCount: number } });
+    const lastDataStart = sse.lastIndexOf('data:');
+    harness.upstream.enqueue({ sse, cutAfterBytes: Buffer.byteLength(sse.slice(0, lastDataStart + 20)) });
+    const res = await postMessages(harness, { ...hello, model: 'gem/gemini-3-pro-preview', stream: true });
+    const blocks = sseBlocks(await res.text());
+    expect(blocks.some((b) => b.event === 'content_block_delta')).toBe(true);
+    expect(blocks.at(-1)?.event).toBe('error');
+    const rows = await harness.usageRows((all) => all.length === 1);
+    expect(rows[0]).toMatchObject({
+      status: 502,
+      error_code: 'upstream_stream_cut',
+      finish_reason: 'error',
+      prompt_tokens: events.at(-2)?.usageMetadata.promptTokenCount,
+      completion_tokens: 0,
+    });
   });
 });

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { GatewayError } from '../../../shared/errors.js';
 import { SSE_HEADERS, SseParser, sseEvent, sseMessage, type SseEvent } from '../protocol/sse.js';
 import { upstreamFailure } from '../providers/upstream-http.js';
+import type { Endpoint } from '../router/catalog.js';
 import type { RequestLog } from '../usage/request-log.js';
 import { anthropicErrorBody } from './anthropic-errors.js';
 
@@ -58,33 +59,43 @@ export function streamCut(providerId: string): GatewayError {
   });
 }
 
-export interface PumpInput {
-  upstreamBody: AsyncIterable<Uint8Array>;
-  parser: SseParser;
-  writer: AnthropicEventWriter;
-  providerId: string;
-  signal: AbortSignal;
+/** An upstream stream that was accepted: its body, and the endpoint it comes from. */
+export interface UpstreamStream {
+  body: AsyncIterable<Uint8Array>;
+  endpoint: Endpoint;
+}
+
+export interface PumpHandlers {
+  /** Queues on the writer what one upstream event is owed; may throw a GatewayError to end the stream. */
+  event(event: SseEvent): void;
   /** Runs once the upstream stream ended cleanly; may still throw a GatewayError. */
-  onEnd(): void;
+  end(): void;
 }
 
 /**
- * Reads the upstream stream through `parser` (whose callback queues events on the writer),
- * flushing after every network chunk. Returns the failure that ended it, if any: transport
- * errors, a cut stream, or a GatewayError thrown by the event callback or `onEnd`.
+ * Reads the upstream stream event by event, flushing the writer after every network chunk.
+ * Returns the failure that ended it, if any: transport errors, a cut stream, or a GatewayError
+ * thrown by a handler.
  */
-export async function pumpUpstream(input: PumpInput): Promise<GatewayError | undefined> {
+export async function pumpUpstream(
+  upstream: UpstreamStream,
+  writer: AnthropicEventWriter,
+  signal: AbortSignal,
+  on: PumpHandlers,
+): Promise<GatewayError | undefined> {
+  const providerId = upstream.endpoint.provider.id;
+  const parser = new SseParser((event) => on.event(event));
   try {
-    for await (const chunk of input.upstreamBody) {
-      input.parser.push(chunk);
-      await input.writer.flush();
+    for await (const chunk of upstream.body) {
+      parser.push(chunk);
+      await writer.flush();
     }
-    if (input.parser.end().truncated) return streamCut(input.providerId);
-    input.onEnd();
+    if (parser.end().truncated) return streamCut(providerId);
+    on.end();
     return undefined;
   } catch (err) {
-    const failure = upstreamFailure(err, input.providerId, input.signal);
-    return failure.reason === 'upstream_unreachable' ? streamCut(input.providerId) : failure;
+    const failure = upstreamFailure(err, providerId, signal);
+    return failure.reason === 'upstream_unreachable' ? streamCut(providerId) : failure;
   }
 }
 

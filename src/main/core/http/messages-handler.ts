@@ -12,18 +12,19 @@ import { reserveSpend } from '../policy/spend-gate.js';
 import { messageDeltaEventSchema, messageStartEventSchema, errorEventSchema, type AnthropicUsageDelta } from '../protocol/anthropic-wire.js';
 import { anthropicMessageOf } from '../protocol/anthropic-inbound/from-openai-response.js';
 import { AnthropicStreamTranslator, type AnthropicEvent } from '../protocol/anthropic-inbound/from-openai-stream.js';
-import { SseParser } from '../protocol/sse.js';
+import { parseUpstreamJson } from '../protocol/anthropic-inbound/upstream-json.js';
+import type { SseEvent } from '../protocol/sse.js';
 import { EMPTY_USAGE, type TokenUsage } from '../protocol/token-usage.js';
 import { streamErrorOf } from '../providers/anthropic/error-parsing.js';
 import { finishReasonOf, tokenUsageOf } from '../providers/anthropic/usage-mapping.js';
 import type { JsonObject } from '../providers/provider-adapter.js';
-import { candidatesFor, dispatch, type Dispatched } from '../router/dispatch.js';
+import { candidatesFor, dispatch, type Candidate, type Dispatched } from '../router/dispatch.js';
 import type { AppKey } from '../secrets/app-keys.js';
 import type { RequestLog } from '../usage/request-log.js';
 import { sendAnthropicError } from './anthropic-errors.js';
 import { AnthropicEventWriter, endAnthropicStream, pumpUpstream, streamCut } from './anthropic-sse.js';
 import { countTokensAdapters, messagesAdapters } from './messages-adapters.js';
-import { requireModel, withProxyScope } from './proxy-handler.js';
+import { requireModel, withProxyScope, type ProxyScope } from './proxy-handler.js';
 import { sendJson } from './respond.js';
 import type { ApiRoute } from './server.js';
 
@@ -32,6 +33,7 @@ type StreamAnswer = Extract<Dispatched, { kind: 'stream' }>;
 type Outcome = { status: number; errorCode: string | null };
 
 const stopSequencesSchema = z.array(z.string()).catch([]);
+const MALFORMED_EVENT = 'a malformed stream event';
 
 function modelNotFound(model: string): GatewayError {
   return new GatewayError(404, 'model_not_found', `Model "${model}" is not served by any configured provider`, { model });
@@ -39,19 +41,6 @@ function modelNotFound(model: string): GatewayError {
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** An event payload from an Anthropic provider, checked against its schema. */
-function parseEvent<T>(schema: z.ZodType<T>, data: string, providerId: string): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch {
-    json = undefined;
-  }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  throw new GatewayError(502, 'upstream_invalid_response', `Provider "${providerId}" sent a malformed stream event`, { provider: providerId });
 }
 
 /** message_delta counts are cumulative and present only when they apply: later ones replace earlier ones. */
@@ -105,16 +94,16 @@ async function relayNativeStream(res: ServerResponse, answer: StreamAnswer, log:
   let usage: AnthropicUsageDelta | undefined;
   let stopReason: string | null = null;
   let stopped = false;
-  const parser = new SseParser((event) => {
+  const relay = (event: SseEvent) => {
     switch (event.event) {
       case 'message_start': {
-        const start = parseEvent(messageStartEventSchema, event.data, providerId);
+        const start = parseUpstreamJson(messageStartEventSchema, event.data, providerId, MALFORMED_EVENT);
         usage = mergeUsage({}, start.message.usage);
         writer.event('message_start', JSON.stringify({ ...start, message: { ...start.message, id: log.id } }));
         return;
       }
       case 'message_delta': {
-        const delta = parseEvent(messageDeltaEventSchema, event.data, providerId);
+        const delta = parseUpstreamJson(messageDeltaEventSchema, event.data, providerId, MALFORMED_EVENT);
         usage = mergeUsage(usage ?? {}, delta.usage);
         stopReason = delta.delta.stop_reason ?? stopReason;
         const cost = answer.costOf(tokenUsageOfDelta(usage));
@@ -122,23 +111,20 @@ async function relayNativeStream(res: ServerResponse, answer: StreamAnswer, log:
         return;
       }
       case 'error':
-        throw streamErrorOf(providerId, parseEvent(errorEventSchema, event.data, providerId).error);
+        throw streamErrorOf(providerId, parseUpstreamJson(errorEventSchema, event.data, providerId, MALFORMED_EVENT).error);
       case 'message_stop':
         stopped = true;
         break;
     }
     writer.relay(event);
-  });
-  const failure = await pumpUpstream({
-    upstreamBody: answer.body,
-    parser,
-    writer,
-    providerId,
-    signal,
-    onEnd: () => {
+  };
+  const failure = await pumpUpstream(answer, writer, signal, {
+    event: relay,
+    end: () => {
       if (!stopped) throw streamCut(providerId);
     },
   });
+  // A stream that broke still consumed what message_start and message_delta reported so far.
   if (usage) {
     log.usage = tokenUsageOfDelta(usage);
     log.cost = answer.costOf(log.usage);
@@ -168,55 +154,59 @@ async function relayTranslatedStream(
       if (translator.failure) throw translator.failure;
     }
   };
-  const parser = new SseParser((event) => feed(answer.mapper.onEvent(event)));
-  const failure = await pumpUpstream({
-    upstreamBody: answer.body,
-    parser,
-    writer,
-    providerId,
-    signal,
-    onEnd: () => feed(answer.mapper.onEnd()),
+  const failure = await pumpUpstream(answer, writer, signal, {
+    event: (event) => feed(answer.mapper.onEvent(event)),
+    end: () => feed(answer.mapper.onEnd()),
   });
-  log.usage = translator.usage;
+  // A stream that breaks before its usage chunk still consumed what the provider reported so far.
+  log.usage = translator.usage ?? answer.mapper.usageSoFar?.();
   log.finishReason = translator.finishReason;
-  log.cost = translator.usage ? answer.costOf(translator.usage) : null;
+  log.cost = log.usage ? answer.costOf(log.usage) : null;
   if (!failure) emit(translator.finish(log.cost));
   return endAnthropicStream(writer, log, failure);
 }
 
-async function createMessage(
-  ctx: GatewayContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  appKey: AppKey,
-  body: JsonObject,
-  shutdownSignal: AbortSignal,
-): Promise<void> {
-  const model = typeof body.model === 'string' ? body.model : '';
-  await withProxyScope(
-    ctx,
-    res,
-    appKey,
-    model,
-    shutdownSignal,
-    async ({ log, signal }) => {
-      requireModel(body);
-      const stream = body.stream === true;
-      log.streamed = stream;
-      const candidates = candidatesFor(ctx, body, model);
-      if (candidates.length === 0) throw modelNotFound(model);
-      const affordable = reserveSpend(ctx, appKey, log, 'chat', body, candidates);
-      const routed: GatewayContext = { ...ctx, adapters: messagesAdapters(ctx.adapters, req.headers, model) };
-      const answer = await dispatch(routed, affordable, { op: 'chat', body, stream, log, signal });
-      const native = answer.endpoint.provider.family === 'anthropic';
-      const stopSequences = stopSequencesSchema.parse(body.stop_sequences ?? []);
-      if (answer.kind === 'json') {
-        return native ? sendNativeMessage(res, answer, log) : sendTranslatedMessage(res, answer, log, stopSequences);
-      }
-      return native ? relayNativeStream(res, answer, log, signal) : relayTranslatedStream(res, answer, log, signal, stopSequences);
+/** One request to an Anthropic-shaped route, its model known to be served. */
+interface RoutedRequest extends ProxyScope {
+  ctx: GatewayContext;
+  req: IncomingMessage;
+  res: ServerResponse;
+  appKey: AppKey;
+  body: JsonObject;
+  model: string;
+  /** The requested model's endpoints, then its fallbacks': never empty. */
+  candidates: Candidate[];
+}
+
+/** An Anthropic-shaped route: one usage row per request, and every error in Anthropic's shape. */
+function anthropicRoute(ctx: GatewayContext, work: (request: RoutedRequest) => Promise<Outcome>): ApiRoute {
+  return {
+    handle: (req, res, { appKey, body, shutdownSignal }) => {
+      const model = typeof body.model === 'string' ? body.model : '';
+      const scoped = async (scope: ProxyScope) => {
+        requireModel(body);
+        const candidates = candidatesFor(ctx, body, model);
+        if (candidates.length === 0) throw modelNotFound(model);
+        return work({ ...scope, ctx, req, res, appKey, body, model, candidates });
+      };
+      return withProxyScope(ctx, res, appKey, model, shutdownSignal, scoped, (err) => sendAnthropicError(res, err));
     },
-    (err) => sendAnthropicError(res, err),
-  );
+    sendError: sendAnthropicError,
+  };
+}
+
+async function createMessage({ ctx, req, res, appKey, body, model, candidates, log, signal }: RoutedRequest): Promise<Outcome> {
+  const stream = body.stream === true;
+  log.streamed = stream;
+  const affordable = reserveSpend(ctx, appKey, log, 'chat', body, candidates);
+  const routed: GatewayContext = { ...ctx, adapters: messagesAdapters(ctx.adapters, req.headers, model) };
+  const answer = await dispatch(routed, affordable, { op: 'chat', body, stream, log, signal });
+  const native = answer.endpoint.provider.family === 'anthropic';
+  const stopSequences = stopSequencesSchema.parse(body.stop_sequences ?? []);
+  if (answer.kind === 'json') {
+    return native ? sendNativeMessage(res, answer, log) : sendTranslatedMessage(res, answer, log, stopSequences);
+  }
+  return native ? relayNativeStream(res, answer, log, signal) : relayTranslatedStream(res, answer, log, signal, stopSequences);
 }
 
 function notCountable(model: string, provider: { id: string; type: string }): GatewayError {
@@ -235,54 +225,27 @@ function notCountable(model: string, provider: { id: string; type: string }): Ga
  * Counted by the Anthropic provider serving the model (its fallbacks too, while they are
  * Anthropic's); free, so logged with zero tokens and zero cost.
  */
-async function countTokens(
-  ctx: GatewayContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  appKey: AppKey,
-  body: JsonObject,
-  shutdownSignal: AbortSignal,
-): Promise<void> {
-  const model = typeof body.model === 'string' ? body.model : '';
-  await withProxyScope(
-    ctx,
-    res,
-    appKey,
-    model,
-    shutdownSignal,
-    async ({ log, signal }) => {
-      requireModel(body);
-      const candidates = candidatesFor(ctx, body, model);
-      const [first] = candidates;
-      if (!first) throw modelNotFound(model);
-      const firstOther = candidates.findIndex((c) => c.endpoint.provider.family !== 'anthropic');
-      const countable = firstOther < 0 ? candidates : candidates.slice(0, firstOther);
-      if (countable.length === 0) throw notCountable(model, first.endpoint.provider);
-      const routed: GatewayContext = { ...ctx, adapters: countTokensAdapters(req.headers) };
-      // Without `stream`, dispatch reads the answer: it is always the JSON kind.
-      const answer = (await dispatch(routed, countable, { op: 'chat', body, stream: false, log, signal })) as JsonAnswer;
-      log.usage = EMPTY_USAGE;
-      log.cost = 0;
-      log.markFirstByte();
-      sendJson(res, 200, answer.mapped.body, { 'x-generation-id': log.id });
-      return { status: 200, errorCode: null };
-    },
-    (err) => sendAnthropicError(res, err),
-  );
+async function countTokens({ ctx, req, res, body, model, candidates, log, signal }: RoutedRequest): Promise<Outcome> {
+  const firstOther = candidates.findIndex((c) => c.endpoint.provider.family !== 'anthropic');
+  const countable = firstOther < 0 ? candidates : candidates.slice(0, firstOther);
+  const first = candidates[0] as Candidate;
+  if (countable.length === 0) throw notCountable(model, first.endpoint.provider);
+  const routed: GatewayContext = { ...ctx, adapters: countTokensAdapters(req.headers) };
+  // Without `stream`, dispatch reads the answer: it is always the JSON kind.
+  const answer = (await dispatch(routed, countable, { op: 'chat', body, stream: false, log, signal })) as JsonAnswer;
+  log.usage = EMPTY_USAGE;
+  log.cost = 0;
+  log.markFirstByte();
+  sendJson(res, 200, answer.mapped.body, { 'x-generation-id': log.id });
+  return { status: 200, errorCode: null };
 }
 
 /** POST /v1/messages */
 export function messagesRoute(ctx: GatewayContext): ApiRoute {
-  return {
-    handle: (req, res, { appKey, body, shutdownSignal }) => createMessage(ctx, req, res, appKey, body, shutdownSignal),
-    sendError: sendAnthropicError,
-  };
+  return anthropicRoute(ctx, createMessage);
 }
 
 /** POST /v1/messages/count_tokens */
 export function countTokensRoute(ctx: GatewayContext): ApiRoute {
-  return {
-    handle: (req, res, { appKey, body, shutdownSignal }) => countTokens(ctx, req, res, appKey, body, shutdownSignal),
-    sendError: sendAnthropicError,
-  };
+  return anthropicRoute(ctx, countTokens);
 }

@@ -1,9 +1,9 @@
 /** An OpenAI chat completion as an Anthropic Messages API answer. */
-import { GatewayError } from '../../../../shared/errors.js';
 import type { TokenUsage } from '../token-usage.js';
 import { anthropicUsageOf, matchedStopSequence, newToolUseId, stopReasonOf, type AnthropicUsageOut, type StopReason } from './message-parts.js';
 import { chatCompletionSchema, type ChatCompletion } from './openai-output.js';
 import { thinkingBlockOf, type ThinkingBlockOut } from './reasoning-blocks.js';
+import { invalidUpstream } from './upstream-json.js';
 
 export type ContentBlockOut =
   | ThinkingBlockOut
@@ -34,10 +34,6 @@ export interface MessageContext {
 
 type CompletionMessage = ChatCompletion['choices'][number]['message'];
 
-function invalid(providerId: string, why: string): GatewayError {
-  return new GatewayError(502, 'upstream_invalid_response', `Provider "${providerId}" sent ${why}`, { provider: providerId });
-}
-
 function thinkingBlocks(message: CompletionMessage): ThinkingBlockOut[] {
   if (message.reasoning_details?.length) {
     return message.reasoning_details.flatMap((detail) => thinkingBlockOf(detail) ?? []);
@@ -58,10 +54,10 @@ function toolInput(args: string | null | undefined, name: string, providerId: st
   try {
     parsed = JSON.parse(args);
   } catch {
-    throw invalid(providerId, `arguments for tool "${name}" that are not JSON`);
+    throw invalidUpstream(providerId, `arguments for tool "${name}" that are not JSON`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalid(providerId, `arguments for tool "${name}" that are not a JSON object`);
+    throw invalidUpstream(providerId, `arguments for tool "${name}" that are not a JSON object`);
   }
   return parsed as Record<string, unknown>;
 }
@@ -69,7 +65,7 @@ function toolInput(args: string | null | undefined, name: string, providerId: st
 export function anthropicMessageOf(json: unknown, ctx: MessageContext): AnthropicMessageOut {
   const parsed = chatCompletionSchema.safeParse(json);
   const choice = parsed.success ? parsed.data.choices[0] : undefined;
-  if (!choice) throw invalid(ctx.providerId, 'an answer that is not a chat completion');
+  if (!choice) throw invalidUpstream(ctx.providerId, 'an answer that is not a chat completion');
   const { message } = choice;
 
   const content: ContentBlockOut[] = thinkingBlocks(message);

@@ -5,10 +5,12 @@
  * their own block, as Anthropic's own streams do.
  */
 import { GatewayError } from '../../../../shared/errors.js';
+import type { ReasoningDetailInput } from '../openai-chat-request.js';
 import { parseOpenAiUsage, type TokenUsage } from '../token-usage.js';
 import { anthropicUsageOf, matchedStopSequence, newToolUseId, stopReasonOf } from './message-parts.js';
-import { chatChunkSchema, type ChatChunk, type ChatChunkDelta, type ReasoningDetail } from './openai-output.js';
+import { chatChunkSchema, type ChatChunkDelta } from './openai-output.js';
 import { signatureOf, thinkingBlockOf, type ThinkingBlockOut } from './reasoning-blocks.js';
+import { parseUpstreamJson } from './upstream-json.js';
 
 /** One event; its `type` is also the SSE event name. */
 export interface AnthropicEvent {
@@ -59,7 +61,7 @@ export class AnthropicStreamTranslator {
 
   /** The events owed for one upstream chunk; the first call also opens the message. */
   push(data: string): AnthropicEvent[] {
-    const chunk = this.parse(data);
+    const chunk = parseUpstreamJson(chatChunkSchema, data, this.ctx.providerId, 'a stream chunk that is not a chat completion chunk');
     const out: AnthropicEvent[] = [];
     this.begin(out);
     if (chunk.error) {
@@ -91,22 +93,6 @@ export class AnthropicStreamTranslator {
     });
     out.push({ type: 'message_stop' });
     return out;
-  }
-
-  private parse(data: string): ChatChunk {
-    let json: unknown;
-    try {
-      json = JSON.parse(data);
-    } catch {
-      json = undefined;
-    }
-    const parsed = chatChunkSchema.safeParse(json);
-    if (!parsed.success) {
-      throw new GatewayError(502, 'upstream_invalid_response', `Provider "${this.ctx.providerId}" sent a stream chunk that is not a chat completion chunk`, {
-        provider: this.ctx.providerId,
-      });
-    }
-    return parsed.data;
   }
 
   /** Usage is unknown until the end, so message_start carries zeros and message_delta the real counts. */
@@ -145,7 +131,7 @@ export class AnthropicStreamTranslator {
     for (const call of delta.tool_calls ?? []) this.toolCall(call, out);
   }
 
-  private reasoningDetail(detail: ReasoningDetail, out: AnthropicEvent[]): void {
+  private reasoningDetail(detail: ReasoningDetailInput, out: AnthropicEvent[]): void {
     if (detail.type === 'reasoning.encrypted') {
       const block = thinkingBlockOf(detail);
       // Gemini signs text and calls mid-stream: the signature waits so that it splits no block.

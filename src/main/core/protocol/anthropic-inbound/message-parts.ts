@@ -30,6 +30,8 @@ export interface AnthropicUsageOut {
   cache_read_input_tokens: number;
   output_tokens: number;
   output_tokens_details?: { thinking_tokens: number };
+  /** The web searches the target ran (and may bill), as Anthropic reports its own. */
+  server_tool_use?: { web_search_requests: number };
   /** USD, as on every gateway answer; null when the price is unknown. */
   cost?: number | null;
 }
@@ -44,6 +46,7 @@ export function anthropicUsageOf(usage: TokenUsage | undefined): AnthropicUsageO
     output_tokens: usage.completionTokens,
   };
   if (usage.reasoningTokens > 0) out.output_tokens_details = { thinking_tokens: usage.reasoningTokens };
+  if (usage.webSearchRequests) out.server_tool_use = { web_search_requests: usage.webSearchRequests };
   return out;
 }
 

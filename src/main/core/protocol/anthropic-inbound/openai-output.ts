@@ -4,28 +4,14 @@
  * Loose: anything else is ignored.
  */
 import { z } from 'zod';
-
-/** OpenRouter's `reasoning_details` item: `reasoning.text` (+ signature), `reasoning.summary` or `reasoning.encrypted`. */
-export const reasoningDetailSchema = z.looseObject({
-  type: z.string(),
-  text: z.string().nullish(),
-  summary: z.string().nullish(),
-  data: z.string().nullish(),
-  signature: z.string().nullish(),
-  /** Whose reasoning it is (`anthropic-claude-v1`, `google-gemini-v1`, …): needed to send it back. */
-  format: z.string().nullish(),
-  /** Gemini: the tool call a signature belongs to. */
-  id: z.string().nullish(),
-  /** Streamed pieces of one reasoning block share an index. */
-  index: z.number().int().nullish(),
-});
-export type ReasoningDetail = z.infer<typeof reasoningDetailSchema>;
+import { reasoningDetailInputSchema } from '../openai-chat-request.js';
 
 /** Where the reasoning of a message or delta may be: OpenRouter's fields, or DeepSeek's `reasoning_content`. */
 const reasoningFields = {
   reasoning: z.string().nullish(),
   reasoning_content: z.string().nullish(),
-  reasoning_details: z.array(reasoningDetailSchema).nullish(),
+  /** OpenRouter's items: `reasoning.text` (+ signature), `reasoning.summary` or `reasoning.encrypted`. */
+  reasoning_details: z.array(reasoningDetailInputSchema).nullish(),
 };
 
 const textContent = z.union([

@@ -6,7 +6,7 @@
  * Anthropic's own signatures stay bare, so those blocks remain valid for an Anthropic model.
  */
 import { z } from 'zod';
-import type { ReasoningDetail } from './openai-output.js';
+import type { ReasoningDetailInput } from '../openai-chat-request.js';
 
 /** OpenRouter's format id for Anthropic reasoning: a bare signature is one of these. */
 const ANTHROPIC_FORMAT = 'anthropic-claude-v1';
@@ -15,7 +15,7 @@ const CARRIER_PREFIX = 'swyd1.';
 const carriedSchema = z.object({ value: z.string(), format: z.string().optional(), id: z.string().optional() });
 type Carried = z.infer<typeof carriedSchema>;
 
-function carry(value: string, detail: ReasoningDetail): string {
+function carry(value: string, detail: ReasoningDetailInput): string {
   const foreign = detail.format && detail.format !== ANTHROPIC_FORMAT;
   if (!foreign && !detail.id) return value;
   const carried: Carried = { value };
@@ -41,7 +41,7 @@ export type ThinkingBlockOut = { type: 'thinking'; thinking: string; signature: 
  * One reasoning detail as a thinking block. Reasoning without a signature (DeepSeek's, a
  * summary) gets an empty one: Anthropic clients expect the field.
  */
-export function thinkingBlockOf(detail: ReasoningDetail): ThinkingBlockOut | undefined {
+export function thinkingBlockOf(detail: ReasoningDetailInput): ThinkingBlockOut | undefined {
   if (detail.type === 'reasoning.encrypted') {
     return detail.data ? { type: 'redacted_thinking', data: carry(detail.data, detail) } : undefined;
   }
@@ -51,7 +51,7 @@ export function thinkingBlockOf(detail: ReasoningDetail): ThinkingBlockOut | und
 }
 
 /** A signature as it goes out in a stream's `signature_delta`. */
-export function signatureOf(detail: ReasoningDetail & { signature: string }): string {
+export function signatureOf(detail: ReasoningDetailInput & { signature: string }): string {
   return carry(detail.signature, detail);
 }
 

@@ -5,7 +5,9 @@
  * Dropped on purpose, because OpenAI-compatible APIs have no equivalent or reject the field:
  * `top_k`, `metadata`, `thinking` and `output_config.effort` (a reasoning request sent to a
  * non-reasoning model is a 400 there), `cache_control` (those providers cache on their own),
- * `service_tier`. Blocks and tools with no OpenAI form (server tools, URL documents) are a 400.
+ * `service_tier`. Blocks and tools with no OpenAI form (server tools but web search, URL
+ * documents) are a 400. The web search server tool is the target's own search, which the caller
+ * asks for (`webSearchToolOf`): it has no place among the function tools.
  */
 import { z } from 'zod';
 import { GatewayError } from '../../../../shared/errors.js';
@@ -20,6 +22,7 @@ import {
   type AnthropicToolResultBlock,
 } from '../anthropic-wire.js';
 import { reasoningDetailOf } from './reasoning-blocks.js';
+import { webSearchServerToolSchema, type WebSearchServerTool } from './web-search-tool.js';
 
 export interface OpenAiTarget {
   /** OpenAI's own API wants `max_completion_tokens` (its reasoning models refuse `max_tokens`); most compatible servers know only `max_tokens`. */
@@ -40,16 +43,21 @@ type ContentPart =
   | { type: 'file'; file: { filename: string; file_data: string } };
 
 /**
- * Only custom tools translate; server tools (`web_search_…`, `bash_…`) run on Anthropic's side.
- * `type` comes first so that a server tool is reported as such, not as lacking `input_schema`.
+ * Custom tools translate to functions, the web search server tool to the target's own search;
+ * other server tools (`bash_…`, `code_execution_…`) run on Anthropic's side only.
  */
-const translatableToolSchema = z
-  .looseObject({
-    type: z.literal('custom', { error: 'only custom tools can be sent to this model: Anthropic server tools run on Anthropic models only' }).optional(),
-  })
-  .extend(customToolSchema.shape);
+const translatableToolSchema = z.discriminatedUnion(
+  'type',
+  [z.looseObject({ type: z.literal('custom').optional() }).extend(customToolSchema.shape), webSearchServerToolSchema],
+  { error: "only custom tools and the web search tool can be sent to this model: Anthropic's other server tools run on Anthropic models only" },
+);
+type TranslatableTool = z.infer<typeof translatableToolSchema>;
 const translatableRequestSchema = messagesRequestSchema.extend({ tools: z.array(translatableToolSchema).optional() });
 export type TranslatableRequest = z.infer<typeof translatableRequestSchema>;
+
+function isWebSearchTool(tool: TranslatableTool): tool is WebSearchServerTool {
+  return tool.type !== undefined && tool.type !== 'custom';
+}
 
 const documentSourceSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('base64'), media_type: z.string(), data: z.string() }),
@@ -208,6 +216,20 @@ function toolChoiceOf(choice: AnthropicToolChoice): unknown {
   }
 }
 
+/**
+ * The client's web search server tool, whose search the target runs natively. No such search can
+ * filter domains (Gemini's grounding, OpenAI's web_search_options), so a domain filter is a 400,
+ * not silently ignored. `max_uses` is a ceiling the target's own choice of searches may stay under,
+ * and `user_location` a hint: both go unread.
+ */
+export function webSearchToolOf(request: TranslatableRequest): WebSearchServerTool | undefined {
+  const tool = request.tools?.find(isWebSearchTool);
+  if (!tool) return undefined;
+  const filter = tool.allowed_domains?.length ? 'allowed_domains' : tool.blocked_domains?.length ? 'blocked_domains' : undefined;
+  if (filter) throw untranslatable(request.model, `a web search with ${filter} (only Anthropic's web search filters domains)`);
+  return tool;
+}
+
 export function toOpenAiChatBody(request: TranslatableRequest, target: OpenAiTarget): JsonObject {
   const { model } = request;
   const messages: JsonObject[] = [];
@@ -224,17 +246,17 @@ export function toOpenAiChatBody(request: TranslatableRequest, target: OpenAiTar
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.top_p !== undefined) body.top_p = request.top_p;
   if (request.stop_sequences?.length) body.stop = request.stop_sequences;
-  if (request.tools?.length) {
-    body.tools = request.tools.map((tool) => ({
+  const functions = (request.tools ?? []).flatMap((tool) => (isWebSearchTool(tool) ? [] : [tool]));
+  if (functions.length > 0) {
+    body.tools = functions.map((tool) => ({
       type: 'function',
       function: { name: tool.name, ...(tool.description === undefined ? {} : { description: tool.description }), parameters: tool.input_schema },
     }));
   }
-  if (request.tool_choice) {
+  // OpenAI refuses a tool_choice without tools, as when the web search is the only tool.
+  if (request.tool_choice && functions.length > 0) {
     body.tool_choice = toolChoiceOf(request.tool_choice);
-    if ('disable_parallel_tool_use' in request.tool_choice && request.tool_choice.disable_parallel_tool_use && request.tools?.length) {
-      body.parallel_tool_calls = false;
-    }
+    if ('disable_parallel_tool_use' in request.tool_choice && request.tool_choice.disable_parallel_tool_use) body.parallel_tool_calls = false;
   }
   const format = request.output_config?.format;
   if (format) body.response_format = { type: 'json_schema', json_schema: { name: 'output', schema: format.schema } };
