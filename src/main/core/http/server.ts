@@ -73,7 +73,7 @@ export function createGatewayServer(ctx: GatewayContext, opts: HttpOptions): Gat
     const rawUrl = req.url ?? '/';
     const query = rawUrl.indexOf('?');
     const path = query < 0 ? rawUrl : rawUrl.slice(0, query);
-    const selfUrl = `http://127.0.0.1:${port}`;
+    const searchParams = () => new URLSearchParams(query < 0 ? '' : rawUrl.slice(query + 1));
 
     if (method === 'OPTIONS') {
       // Same-origin pages never preflight; a cross-origin preflight was refused by checkOrigin.
@@ -101,14 +101,13 @@ export function createGatewayServer(ctx: GatewayContext, opts: HttpOptions): Gat
         }
         if (route.startsWith('/models/')) return sendJson(res, 200, getModel(ctx, decodePath(route.slice(8))));
         if (route === '/generation') {
-          const id = new URLSearchParams(query < 0 ? '' : rawUrl.slice(query + 1)).get('id');
-          return sendJson(res, 200, getGeneration(ctx, appKey, id));
+          return sendJson(res, 200, getGeneration(ctx, appKey, searchParams().get('id')));
         }
         // `/auth/key` is OpenRouter's older spelling, still used by many tools.
         if (route === '/key' || route === '/auth/key') return sendJson(res, 200, getKey(ctx, appKey), NO_STORE);
         if (route === '/credits') return sendJson(res, 200, getCredits(ctx), NO_STORE);
         if (route === '/activity') {
-          return sendJson(res, 200, getActivity(ctx, new URLSearchParams(query < 0 ? '' : rawUrl.slice(query + 1))), NO_STORE);
+          return sendJson(res, 200, getActivity(ctx, searchParams()), NO_STORE);
         }
       }
       throw notFound(method, path);
@@ -116,7 +115,7 @@ export function createGatewayServer(ctx: GatewayContext, opts: HttpOptions): Gat
     if (path.startsWith('/_app/api/')) {
       checkSessionToken(req, opts.sessionToken);
       if (method === 'POST') checkJsonContentType(req);
-      return sendJson(res, 200, await controlApi(ctx, method, path, selfUrl), { 'cache-control': 'no-store' });
+      return sendJson(res, 200, await controlApi(ctx, method, path, `http://127.0.0.1:${port}`), { 'cache-control': 'no-store' });
     }
     if (method === 'GET' || method === 'HEAD') return serveStatic(res, opts.rendererDir, path, opts.sessionToken);
     throw notFound(method, path);
