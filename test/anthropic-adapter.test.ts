@@ -9,39 +9,11 @@ import { toAnthropicRequest } from '../src/main/core/providers/anthropic/request
 import { toChatCompletion } from '../src/main/core/providers/anthropic/response-mapping.js';
 import { AnthropicStreamMapper } from '../src/main/core/providers/anthropic/stream-mapper.js';
 import { listModelsRequest, parseModelList } from '../src/main/core/providers/anthropic/model-listing.js';
-import { loadBody, loadChunks, loadDdTraceJson, loadHttprr, loadVcrYaml, type Recording } from './helpers/fixtures.js';
+import { loadBody, loadChunks, loadDdTraceJson, loadHttprr, loadVcrYaml } from './helpers/fixtures.js';
+import { messageOf, recordedDeltas, recordedEvents, recordedStreamUsage, requestOf, type RecordedMessage, type RecordedUsage } from './helpers/anthropic-recordings.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers reading the recordings
-
-interface RecordedUsage {
-  input_tokens: number;
-  output_tokens: number;
-  cache_creation_input_tokens?: number | null;
-  cache_read_input_tokens?: number | null;
-}
-
-interface RecordedBlock {
-  type: string;
-  text?: string;
-  thinking?: string;
-  signature?: string;
-  data?: string;
-  id?: string;
-  name?: string;
-  input?: unknown;
-}
-
-interface RecordedMessage {
-  id: string;
-  model: string;
-  content: RecordedBlock[];
-  stop_reason: string;
-  usage: RecordedUsage;
-}
-
-const requestOf = (rec: Recording) => JSON.parse(rec.request.body) as AnthropicMessagesRequest;
-const messageOf = (rec: Recording) => JSON.parse(rec.response.body) as RecordedMessage;
 
 /** OpenAI semantics (DESIGN.md §4): prompt tokens include cache reads and writes. */
 function expectedUsage(u: RecordedUsage) {
@@ -54,39 +26,6 @@ function expectedUsage(u: RecordedUsage) {
     prompt_tokens_details: { cached_tokens: cached, cache_write_tokens: written },
     completion_tokens_details: { reasoning_tokens: 0 },
   };
-}
-
-interface StreamEventJson {
-  type: string;
-  index?: number;
-  message?: RecordedMessage;
-  content_block?: RecordedBlock;
-  delta?: { type?: string; text?: string; thinking?: string; signature?: string; partial_json?: string; stop_reason?: string };
-  usage?: Partial<RecordedUsage>;
-}
-
-/** The data payloads of a recorded Anthropic SSE body. */
-function recordedEvents(sse: string): StreamEventJson[] {
-  const events: StreamEventJson[] = [];
-  const parser = new SseParser((e) => events.push(JSON.parse(e.data) as StreamEventJson));
-  parser.push(sse);
-  parser.end();
-  return events;
-}
-
-function recordedDeltas(events: StreamEventJson[], type: string, field: 'text' | 'thinking' | 'partial_json' | 'signature'): string {
-  return events
-    .filter((e) => e.type === 'content_block_delta' && e.delta?.type === type)
-    .map((e) => e.delta?.[field] ?? '')
-    .join('');
-}
-
-/** Cumulative stream usage: message_start's counts, replaced by any present in message_delta. */
-function recordedStreamUsage(events: StreamEventJson[]): RecordedUsage {
-  const start = events.find((e) => e.type === 'message_start')?.message?.usage;
-  const delta = events.find((e) => e.type === 'message_delta')?.usage ?? {};
-  if (!start) throw new Error('recording has no message_start');
-  return { ...start, ...Object.fromEntries(Object.entries(delta).filter(([, v]) => v !== undefined && v !== null)) };
 }
 
 interface ChunkJson {

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import { calcPrice } from '@pydantic/genai-prices';
 import type { AnthropicMessagesRequest } from '../src/main/core/protocol/anthropic-wire.js';
-import { SseParser } from '../src/main/core/protocol/sse.js';
-import { loadBody, loadChunks, loadDdTraceJson, loadHttprr, loadVcrYaml, type Recording } from './helpers/fixtures.js';
+import { loadBody, loadChunks, loadDdTraceJson, loadHttprr, loadVcrYaml } from './helpers/fixtures.js';
+import { messageOf, recordedDeltas, recordedEvents, recordedStreamUsage, requestOf, type RecordedMessage, type RecordedUsage } from './helpers/anthropic-recordings.js';
 import { replyFromRecording, type UpstreamRequest } from './helpers/mock-upstream.js';
 import { startHarness, type Harness } from './helpers/gateway-harness.js';
 
@@ -19,60 +19,6 @@ const MODELS = [
 
 // ---------------------------------------------------------------------------------------------
 // Recording readers
-
-interface RecordedUsage {
-  input_tokens: number;
-  output_tokens: number;
-  cache_creation_input_tokens?: number | null;
-  cache_read_input_tokens?: number | null;
-}
-
-interface RecordedBlock {
-  type: string;
-  text?: string;
-  thinking?: string;
-  signature?: string;
-  data?: string;
-  id?: string;
-  name?: string;
-  input?: Record<string, unknown>;
-}
-
-interface RecordedMessage {
-  content: RecordedBlock[];
-  stop_reason: string;
-  usage: RecordedUsage;
-}
-
-interface StreamEventJson {
-  type: string;
-  index?: number;
-  message?: { usage: RecordedUsage };
-  content_block?: RecordedBlock;
-  delta?: { type?: string; text?: string; thinking?: string; signature?: string; partial_json?: string; stop_reason?: string };
-  usage?: Partial<RecordedUsage>;
-}
-
-const requestOf = (rec: Recording) => JSON.parse(rec.request.body) as AnthropicMessagesRequest;
-const messageOf = (rec: Recording) => JSON.parse(rec.response.body) as RecordedMessage;
-
-function recordedEvents(sse: string): StreamEventJson[] {
-  const events: StreamEventJson[] = [];
-  const parser = new SseParser((e) => events.push(JSON.parse(e.data) as StreamEventJson));
-  parser.push(sse);
-  parser.end();
-  return events;
-}
-
-function deltas(events: StreamEventJson[], type: string, field: 'text' | 'thinking' | 'partial_json' | 'signature'): string {
-  return events.filter((e) => e.delta?.type === type).map((e) => e.delta?.[field] ?? '').join('');
-}
-
-function streamUsage(events: StreamEventJson[]): RecordedUsage {
-  const start = events.find((e) => e.type === 'message_start')!.message!.usage;
-  const delta = events.find((e) => e.type === 'message_delta')?.usage ?? {};
-  return { ...start, ...Object.fromEntries(Object.entries(delta).filter(([, v]) => v !== undefined && v !== null)) };
-}
 
 function textOf(message: RecordedMessage): string {
   return message.content.filter((b) => b.type === 'text').map((b) => b.text).join('');
@@ -438,9 +384,9 @@ describe('openai SDK -> gateway -> Anthropic Messages API (streaming)', () => {
     expect(got.ids.size).toBe(1);
     const id = [...got.ids][0]!;
     expect(id).toMatch(/^gen-/);
-    expect(got.text).toBe(deltas(events, 'text_delta', 'text'));
+    expect(got.text).toBe(recordedDeltas(events, 'text_delta', 'text'));
     expect(got.finish).toBe('stop');
-    const usage = streamUsage(events);
+    const usage = recordedStreamUsage(events);
     expect(got.usage).toMatchObject(expectedUsage(usage));
     expect(got.usage?.cost).toBeCloseTo(catalogCost('claude-3-opus-20240229', usage), 10);
     const row = await rowOf(id);
@@ -461,11 +407,11 @@ describe('openai SDK -> gateway -> Anthropic Messages API (streaming)', () => {
     });
     expect(lastSent(before).body).toEqual(recorded);
     const toolStart = events.find((e) => e.content_block?.type === 'tool_use')!.content_block!;
-    expect([...got.tools.entries()]).toEqual([[0, { id: toolStart.id, name: toolStart.name, args: deltas(events, 'input_json_delta', 'partial_json') }]]);
+    expect([...got.tools.entries()]).toEqual([[0, { id: toolStart.id, name: toolStart.name, args: recordedDeltas(events, 'input_json_delta', 'partial_json') }]]);
     expect(JSON.parse(got.tools.get(0)!.args)).toEqual({ location: 'San Francisco, CA' });
-    expect(got.text).toBe(deltas(events, 'text_delta', 'text'));
+    expect(got.text).toBe(recordedDeltas(events, 'text_delta', 'text'));
     expect(got.finish).toBe('tool_calls');
-    expect(got.usage).toMatchObject(expectedUsage(streamUsage(events)));
+    expect(got.usage).toMatchObject(expectedUsage(recordedStreamUsage(events)));
   });
 
   it('streams a tool call without arguments as "{}" and the SDK assembles it', async () => {
@@ -480,7 +426,7 @@ describe('openai SDK -> gateway -> Anthropic Messages API (streaming)', () => {
     const final = await stream.finalChatCompletion();
     const toolStart = events.find((e) => e.content_block?.type === 'tool_use')!.content_block!;
     expect(final.choices[0]?.message.tool_calls).toEqual([{ id: toolStart.id, type: 'function', function: { name: toolStart.name, arguments: '{}' } }]);
-    expect(final.choices[0]?.message.content).toBe(deltas(events, 'text_delta', 'text'));
+    expect(final.choices[0]?.message.content).toBe(recordedDeltas(events, 'text_delta', 'text'));
     expect(final.choices[0]?.finish_reason).toBe('tool_calls');
   });
 
@@ -499,16 +445,16 @@ describe('openai SDK -> gateway -> Anthropic Messages API (streaming)', () => {
     });
     expect(lastSent(before).body).toEqual(recorded);
 
-    const thinking = deltas(events, 'thinking_delta', 'thinking');
-    const signature = deltas(events, 'signature_delta', 'signature');
+    const thinking = recordedDeltas(events, 'thinking_delta', 'thinking');
+    const signature = recordedDeltas(events, 'signature_delta', 'signature');
     expect(thinking.length).toBeGreaterThan(0);
     expect(got.reasoning).toBe(thinking);
-    expect(got.text).toBe(deltas(events, 'text_delta', 'text'));
+    expect(got.text).toBe(recordedDeltas(events, 'text_delta', 'text'));
     expect(got.details.every((d) => d.type === 'reasoning.text' && d.index === 0 && d.format === 'anthropic-claude-v1')).toBe(true);
     expect(got.details.map((d) => d.text ?? '').join('')).toBe(thinking);
     expect(got.details.map((d) => d.signature ?? '').join('')).toBe(signature);
     expect(got.finish).toBe('stop');
-    expect(got.usage).toMatchObject(expectedUsage(streamUsage(events)));
+    expect(got.usage).toMatchObject(expectedUsage(recordedStreamUsage(events)));
 
     h.upstream.enqueue({ body: JSON.parse(loadBody('anthropic/vercel__anthropic-text.json')) as object });
     before = h.upstream.requests.length;
@@ -552,7 +498,7 @@ describe('openai SDK -> gateway -> Anthropic Messages API (streaming)', () => {
 
     const streamed = loadVcrYaml('anthropic/pydantic-ai__test_anthropic_model_thinking_part_stream.yaml')[0]!;
     const events = recordedEvents(streamed.response.body);
-    expect(deltas(events, 'thinking_delta', 'thinking').length).toBeGreaterThan(0);
+    expect(recordedDeltas(events, 'thinking_delta', 'thinking').length).toBeGreaterThan(0);
     h.upstream.enqueue(replyFromRecording(streamed));
     before = h.upstream.requests.length;
     const got = await streamChat({
@@ -564,8 +510,8 @@ describe('openai SDK -> gateway -> Anthropic Messages API (streaming)', () => {
     expect(lastSent(before).body.thinking).toEqual({ type: 'enabled', budget_tokens: budget });
     expect(got.reasoning).toBe('');
     expect(got.details).toEqual([]);
-    expect(got.text).toBe(deltas(events, 'text_delta', 'text'));
-    const usage = streamUsage(events);
+    expect(got.text).toBe(recordedDeltas(events, 'text_delta', 'text'));
+    const usage = recordedStreamUsage(events);
     expect(got.usage).toMatchObject(expectedUsage(usage));
     const row = await rowOf([...got.ids][0]!);
     expect(row).toMatchObject({ completion_tokens: usage.output_tokens, status: 200 });
@@ -589,8 +535,8 @@ describe('openai SDK -> gateway -> Anthropic Messages API (streaming)', () => {
     expect(redacted.length).toBe(2);
     expect(got.details).toEqual(redacted.map((data, index) => ({ type: 'reasoning.encrypted', data, format: 'anthropic-claude-v1', index })));
     expect(got.reasoning).toBe('');
-    expect(got.text).toBe(deltas(events, 'text_delta', 'text'));
-    expect(got.usage).toMatchObject(expectedUsage(streamUsage(events)));
+    expect(got.text).toBe(recordedDeltas(events, 'text_delta', 'text'));
+    expect(got.usage).toMatchObject(expectedUsage(recordedStreamUsage(events)));
   });
 
   it.each([
@@ -610,12 +556,12 @@ describe('openai SDK -> gateway -> Anthropic Messages API (streaming)', () => {
     });
     expect(lastSent(before).body).toEqual(recorded);
 
-    const usage = streamUsage(events);
+    const usage = recordedStreamUsage(events);
     const cacheTokens = column === 'cached_tokens' ? usage.cache_read_input_tokens : usage.cache_creation_input_tokens;
     expect(cacheTokens).toBeGreaterThan(0);
     expect(got.usage).toMatchObject(expectedUsage(usage));
     expect(got.usage?.cost).toBeCloseTo(catalogCost('claude-sonnet-4-20250514', usage), 10);
-    expect(got.text).toBe(deltas(events, 'text_delta', 'text'));
+    expect(got.text).toBe(recordedDeltas(events, 'text_delta', 'text'));
     expect(got.finish).toBe('length');
     const row = await rowOf([...got.ids][0]!);
     expect(row).toMatchObject({ [column]: cacheTokens, prompt_tokens: expectedUsage(usage).prompt_tokens, streamed: true, finish_reason: 'length' });
@@ -839,11 +785,11 @@ describe('Anthropic failures in the OpenRouter shape', () => {
     const failure = chunks.at(-1)!;
     expect(failure.choices[0]?.finish_reason).toBe('error');
     expect(failure.error).toMatchObject({ code: 502, message: expect.stringContaining('Overloaded'), metadata: { type: 'overloaded_error' } });
-    expect(chunks.slice(0, -1).map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe(deltas(recordedEvents(head), 'text_delta', 'text'));
+    expect(chunks.slice(0, -1).map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe(recordedDeltas(recordedEvents(head), 'text_delta', 'text'));
     const row = await rowOf(failure.id);
     expect(row).toMatchObject({ streamed: true, status: 502, finish_reason: 'error', error_code: 'upstream_error' });
     // What message_start reported was consumed, and is logged and priced.
-    const started = streamUsage(recordedEvents(head));
+    const started = recordedStreamUsage(recordedEvents(head));
     expect(row).toMatchObject({ prompt_tokens: started.input_tokens, completion_tokens: started.output_tokens });
     expect(row.cost).toBeCloseTo(catalogCost('claude-3-opus-20240229', started), 10);
   });
@@ -863,7 +809,7 @@ describe('Anthropic failures in the OpenRouter shape', () => {
     expect(failure.choices[0]?.finish_reason).toBe('error');
 
     const seen = recordedEvents(recordedSse.slice(0, recordedSse.indexOf(cutBefore)));
-    const usage = streamUsage(seen);
+    const usage = recordedStreamUsage(seen);
     const reported = source === 'message_start' ? seen[0]!.message!.usage.output_tokens : seen.find((e) => e.type === 'message_delta')!.usage!.output_tokens;
     expect(usage.output_tokens).toBe(reported);
     const row = await rowOf(failure.id);

@@ -13,6 +13,8 @@ import type { UsageRow } from '../src/shared/usage.js';
 import { loadBody, loadDdTraceJson, loadHttprr, loadVcrYaml } from './helpers/fixtures.js';
 import { replyFromRecording, startMockUpstream, type MockReply, type MockUpstream, type UpstreamRequest } from './helpers/mock-upstream.js';
 import { startHarness, type Harness } from './helpers/gateway-harness.js';
+import { deepseekThinkingMode } from './helpers/deepseek-upstream.js';
+import { postMessages } from './helpers/post-messages.js';
 
 const DEEPSEEK_KEY = 'sk-deepseek-test-1';
 const MISTRAL_KEY = 'mistral-test-key-1';
@@ -89,19 +91,6 @@ function mistralValidation(request: UpstreamRequest): MockReply | undefined {
 
 function mistral(reply: MockReply): (request: UpstreamRequest) => MockReply {
   return (request) => mistralValidation(request) ?? reply;
-}
-
-/** DeepSeek in thinking mode: an assistant turn with tool calls must carry its reasoning_content. */
-function deepseek(reply: MockReply): (request: UpstreamRequest) => MockReply {
-  return (request) => {
-    const messages = ((request.body as Json).messages ?? []) as Json[];
-    const missing = messages.findIndex((m) => m.role === 'assistant' && m.tool_calls !== undefined && typeof m.reasoning_content !== 'string');
-    if (missing < 0) return reply;
-    return {
-      status: 400,
-      body: { error: { message: 'The `reasoning_content` in the thinking mode must be passed back to the API.', type: 'invalid_request_error', param: null, code: 'invalid_request_error' } },
-    };
-  };
 }
 
 let h: Harness;
@@ -200,6 +189,21 @@ function recordedChunks(sse: string): { choices: { delta: Json }[]; usage?: Json
     .map((line) => JSON.parse(line.slice(6)) as { choices: { delta: Json }[]; usage?: Json | null });
 }
 
+/** What a client reads off a chat completion stream: the id, the text and reasoning joined, each delta's content, and the usage. */
+async function readStream(stream: AsyncIterable<OpenAI.ChatCompletionChunk>) {
+  const out = { id: '', reasoning: '', reasoningContent: '', text: '', contents: [] as unknown[], usage: undefined as UsageWithCost | undefined };
+  for await (const chunk of stream) {
+    out.id = chunk.id;
+    const delta = chunk.choices[0]?.delta as (OpenAI.ChatCompletionChunk.Choice.Delta & ReasoningExtras) | undefined;
+    out.contents.push(delta?.content);
+    out.reasoning += delta?.reasoning ?? '';
+    out.reasoningContent += delta?.reasoning_content ?? '';
+    out.text += delta?.content ?? '';
+    if (chunk.usage) out.usage = chunk.usage as unknown as UsageWithCost;
+  }
+  return out;
+}
+
 describe('DeepSeek preset', () => {
   const rec = loadVcrYaml('openai/dd-trace__deepseek_streamed_reasoning_content.yaml')[0]!;
   const recordedRequest = JSON.parse(rec.request.body) as Json;
@@ -208,21 +212,9 @@ describe('DeepSeek preset', () => {
   const recordedText = recorded.map((c) => c.choices[0]?.delta.content ?? '').join('');
 
   it('streams the recorded reasoning as reasoning (and reasoning_content), the answer, and reasoning tokens', async () => {
-    const sent = expectUpstream(deepseek(replyFromRecording(rec)));
+    const sent = expectUpstream(deepseekThinkingMode(replyFromRecording(rec)));
     const stream = await client.chat.completions.create({ ...recordedRequest, model: 'deepseek/deepseek-v4-pro', stream: true } as StreamParams);
-    let reasoning = '';
-    let reasoningContent = '';
-    let text = '';
-    let usage: UsageWithCost | undefined;
-    let id = '';
-    for await (const chunk of stream) {
-      id = chunk.id;
-      const delta = chunk.choices[0]?.delta as (OpenAI.ChatCompletionChunk.Choice.Delta & ReasoningExtras) | undefined;
-      reasoning += delta?.reasoning ?? '';
-      reasoningContent += delta?.reasoning_content ?? '';
-      text += delta?.content ?? '';
-      if (chunk.usage) usage = chunk.usage as unknown as UsageWithCost;
-    }
+    const { id, reasoning, reasoningContent, text, usage } = await readStream(stream);
     expect(recordedReasoning.length).toBeGreaterThan(50);
     expect(reasoning).toBe(recordedReasoning);
     expect(reasoningContent).toBe(recordedReasoning);
@@ -240,7 +232,7 @@ describe('DeepSeek preset', () => {
   });
 
   it('sends an OpenRouter-style reasoning back as the reasoning_content DeepSeek requires after a tool call', async () => {
-    const sent = expectUpstream(deepseek(replyFromRecording(rec)));
+    const sent = expectUpstream(deepseekThinkingMode(replyFromRecording(rec)));
     const toolCall = { id: 'call_00_rT2', type: 'function' as const, function: { name: 'multiply', arguments: '{"a":17,"b":23}' } };
     const stream = await client.chat.completions.create({
       model: 'deepseek/deepseek-v4-pro',
@@ -252,8 +244,7 @@ describe('DeepSeek preset', () => {
         { role: 'tool', tool_call_id: toolCall.id, content: '391' },
       ],
     } as StreamParams);
-    let text = '';
-    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    const { text } = await readStream(stream);
     expect(text).toBe(recordedText);
     const assistant = ((sent()[0]?.body as Json).messages as Json[])[1];
     expect(assistant).toEqual({ role: 'assistant', content: '', tool_calls: [toolCall], reasoning_content: 'I should use the tool.' });
@@ -291,14 +282,7 @@ describe('Mistral preset', () => {
     const recordedUsage = recorded.at(-1)?.usage as { prompt_tokens: number; completion_tokens: number };
     const sent = expectUpstream(mistral({ sse, splitMidEvent: true }));
     const stream = await client.chat.completions.create({ model: 'mistral/mistral-large-latest', messages: [{ role: 'user', content: 'Why is the sky blue?' }], stream: true });
-    let text = '';
-    let usage: UsageWithCost | undefined;
-    let id = '';
-    for await (const chunk of stream) {
-      id = chunk.id;
-      text += chunk.choices[0]?.delta.content ?? '';
-      if (chunk.usage) usage = chunk.usage as unknown as UsageWithCost;
-    }
+    const { id, text, usage } = await readStream(stream);
     expect(sent()[0]?.body).not.toHaveProperty('stream_options');
     expect(text).toBe(recorded.map((c) => c.choices[0]?.delta.content ?? '').join(''));
     expect(usage).toMatchObject({ prompt_tokens: recordedUsage.prompt_tokens, completion_tokens: recordedUsage.completion_tokens });
@@ -345,19 +329,15 @@ describe('Mistral preset', () => {
   it('takes an Anthropic tool-use history from /v1/messages, its toolu_ ids renamed for Mistral', async () => {
     const followRec = loadDdTraceJson('mistral/dd-trace__mistral_tool_result_followup_5e983449.json');
     const sent = expectUpstream(mistral(replyFromRecording(followRec)));
-    const res = await fetch(`${h.gateway.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': h.appKey },
-      body: JSON.stringify({
-        model: 'mistral/mistral-large-latest',
-        max_tokens: 100,
-        tools: [{ name: 'get_weather', description: 'Get the current weather for a location.', input_schema: { type: 'object', properties: { location: { type: 'string' } } } }],
-        messages: [
-          { role: 'user', content: "What's the weather in NYC?" },
-          { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_01A09q90qw90lq917835lq9', name: 'get_weather', input: { location: 'New York City' } }] },
-          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01A09q90qw90lq917835lq9', content: '{"forecast": "Sunny"}' }] },
-        ],
-      }),
+    const res = await postMessages(h, {
+      model: 'mistral/mistral-large-latest',
+      max_tokens: 100,
+      tools: [{ name: 'get_weather', description: 'Get the current weather for a location.', input_schema: { type: 'object', properties: { location: { type: 'string' } } } }],
+      messages: [
+        { role: 'user', content: "What's the weather in NYC?" },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_01A09q90qw90lq917835lq9', name: 'get_weather', input: { location: 'New York City' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01A09q90qw90lq917835lq9', content: '{"forecast": "Sunny"}' }] },
+      ],
     });
     expect(res.status).toBe(200);
     const message = (await res.json()) as { content: { type: string; text?: string }[] };
@@ -410,16 +390,8 @@ describe('Mistral preset', () => {
     const answer = recorded.map((c) => (typeof c.choices[0]?.delta.content === 'string' ? c.choices[0]?.delta.content : '')).join('');
     expectUpstream(mistral({ sse }));
     const stream = await client.chat.completions.create({ model: 'mistral/magistral-medium-latest', messages: [{ role: 'user', content: 'What is 2+2?' }], stream: true });
-    let reasoning = '';
-    let text = '';
-    let usage: UsageWithCost | undefined;
-    for await (const chunk of stream) {
-      const delta = chunk.choices[0]?.delta as (OpenAI.ChatCompletionChunk.Choice.Delta & ReasoningExtras) | undefined;
-      expect(delta?.content === undefined || delta.content === null || typeof delta.content === 'string').toBe(true);
-      reasoning += delta?.reasoning ?? '';
-      text += delta?.content ?? '';
-      if (chunk.usage) usage = chunk.usage as unknown as UsageWithCost;
-    }
+    const { contents, reasoning, text, usage } = await readStream(stream);
+    for (const content of contents) expect(content === undefined || content === null || typeof content === 'string').toBe(true);
     expect(reasoning).toBe(thinking);
     expect(text).toBe(answer);
     expect(usage?.prompt_tokens_details?.cached_tokens).toBe(5);
@@ -471,16 +443,7 @@ describe('Ollama preset', () => {
       max_completion_tokens: 50,
       stream: true,
     });
-    let reasoning = '';
-    let text = '';
-    let usage: UsageWithCost | undefined;
-    let id = '';
-    for await (const chunk of stream) {
-      id = chunk.id;
-      reasoning += (chunk.choices[0]?.delta as ReasoningExtras | undefined)?.reasoning ?? '';
-      text += chunk.choices[0]?.delta.content ?? '';
-      if (chunk.usage) usage = chunk.usage as unknown as UsageWithCost;
-    }
+    const { id, reasoning, text, usage } = await readStream(stream);
     expect([reasoning, text]).toEqual(['Counting is easy.', '1, 2, 3']);
     expect(usage).toMatchObject({ prompt_tokens: 14, completion_tokens: 12, cost: 0 });
 

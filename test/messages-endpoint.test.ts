@@ -11,6 +11,7 @@ import { openDb } from '../src/main/core/usage/usage-db.js';
 import { loadBody, loadDdTraceJson, loadVcrYaml } from './helpers/fixtures.js';
 import { replyFromRecording } from './helpers/mock-upstream.js';
 import { startHarness, type Harness } from './helpers/gateway-harness.js';
+import { postMessages } from './helpers/post-messages.js';
 
 const OPENAI_KEY = 'sk-openai-upstream-canary-11';
 const ANTHROPIC_KEY = 'sk-ant-upstream-canary-22';
@@ -131,14 +132,6 @@ function lastUsage(chunks: OpenAiRecordedChunk[]): NonNullable<OpenAiRecordedChu
   const usage = chunks.findLast((c) => c.usage)?.usage;
   if (!usage) throw new Error('recording has no usage chunk');
   return usage;
-}
-
-async function postMessages(h: Harness, body: unknown, headers: Record<string, string> = { 'x-api-key': h.appKey }) {
-  return fetch(`${h.gateway.url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers },
-    body: JSON.stringify(body),
-  });
 }
 
 const hello = { max_tokens: 256, messages: [{ role: 'user' as const, content: 'Hello, how are you?' }] };

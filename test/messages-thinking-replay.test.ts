@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
 import { loadBody } from './helpers/fixtures.js';
-import type { MockReply, UpstreamRequest } from './helpers/mock-upstream.js';
+import { deepseekThinkingMode } from './helpers/deepseek-upstream.js';
 import { startHarness, type Harness } from './helpers/gateway-harness.js';
 
 type Json = Record<string, unknown>;
@@ -56,26 +56,6 @@ const TOOL_CALL_STREAM =
   }) +
   'data: [DONE]\n\n';
 
-/** DeepSeek in thinking mode (as test/gateway-presets.test.ts plays it): an assistant turn with tool calls must carry its reasoning_content. */
-function deepseek(reply: MockReply): (request: UpstreamRequest) => MockReply {
-  return (request) => {
-    const messages = ((request.body as Json).messages ?? []) as Json[];
-    const missing = messages.findIndex((m) => m.role === 'assistant' && m.tool_calls !== undefined && typeof m.reasoning_content !== 'string');
-    if (missing < 0) return reply;
-    return {
-      status: 400,
-      body: {
-        error: {
-          message: 'The `reasoning_content` in the thinking mode must be passed back to the API.',
-          type: 'invalid_request_error',
-          param: null,
-          code: 'invalid_request_error',
-        },
-      },
-    };
-  };
-}
-
 let h: Harness;
 let client: Anthropic;
 
@@ -97,7 +77,7 @@ afterAll(async () => {
 
 /** The first turn: the model thinks, then calls the tool. */
 async function toolCallTurn(model: string): Promise<Anthropic.Message> {
-  h.upstream.enqueue(deepseek({ sse: TOOL_CALL_STREAM }));
+  h.upstream.enqueue(deepseekThinkingMode({ sse: TOOL_CALL_STREAM }));
   const question: Anthropic.MessageParam = { role: 'user', content: 'What is 17 * 23?' };
   return client.messages.stream({ model, max_tokens: 1024, tools: TOOLS, messages: [question] }).finalMessage();
 }
@@ -128,7 +108,7 @@ describe('a tool loop with unsigned thinking through /v1/messages', () => {
     expect(first.stop_reason).toBe('tool_use');
 
     const recorded = loadBody('openai/extracted/compat_deepseek_stream_reasoning_content.sse');
-    h.upstream.enqueue(deepseek({ sse: recorded }));
+    h.upstream.enqueue(deepseekThinkingMode({ sse: recorded }));
     const before = h.upstream.requests.length;
     const second = await client.messages.stream(nextTurn('deepseek/deepseek-v4-pro', first)).finalMessage();
     expect(second.stop_reason).toBe('end_turn');

@@ -8,6 +8,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { calcPrice } from '@pydantic/genai-prices';
 import type { UsageRow } from '../src/shared/usage.js';
 import { startHarness, type Harness } from './helpers/gateway-harness.js';
+import { postMessages } from './helpers/post-messages.js';
 
 const config = {
   providers: {
@@ -117,14 +118,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function postMessages(body: unknown): Promise<Response> {
-  return fetch(`${h.gateway.url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': h.appKey },
-    body: JSON.stringify(body),
-  });
-}
-
 /** The request the next call sends upstream. */
 function nextSent(): () => { path: string; body: Record<string, unknown> } {
   const before = h.upstream.requests.length;
@@ -164,7 +157,7 @@ describe('natively to an Anthropic provider', () => {
     h.upstream.enqueue({ body: anthropicDocsAnswer });
     const sent = nextSent();
     const lookup = { name: 'lookup', input_schema: { type: 'object', properties: {} } };
-    const res = await postMessages({
+    const res = await postMessages(h, {
       ...question,
       model: 'claude/claude-sonnet-4-5',
       tools: [lookup],
@@ -193,7 +186,7 @@ describe('natively to an Anthropic provider', () => {
     h.upstream.enqueue({ body: anthropicDocsAnswer });
     const sent = nextSent();
     const tools = [{ type: 'bash_20250124', name: 'bash' }, { type: 'text_editor_20250728', name: 'str_replace_based_edit_tool' }];
-    const res = await postMessages({ ...question, model: 'claude/claude-sonnet-4-5', tools });
+    const res = await postMessages(h, { ...question, model: 'claude/claude-sonnet-4-5', tools });
     expect(res.status).toBe(200);
     expect(sent().body.tools).toEqual(tools);
   });
@@ -209,7 +202,7 @@ describe('through translation', () => {
     for (const ask of [{ model: 'gem/gemini-2.5-flash:online' }, { model: 'gem/gemini-2.5-flash', plugins: [{ id: 'web', max_uses: 2 }] }]) {
       h.upstream.enqueue({ body: geminiDocsAnswer });
       const sent = nextSent();
-      const res = await postMessages({ ...question, ...ask });
+      const res = await postMessages(h, { ...question, ...ask });
       expect(res.status).toBe(200);
       expect(sent().path).toBe('/gemini/v1beta/models/gemini-2.5-flash:generateContent');
       expect(sent().body.tools).toEqual([{ googleSearch: {} }]);
@@ -235,7 +228,7 @@ describe('through translation', () => {
     for (const ask of [{ model: 'oai/gpt-4o-search-preview', tools: [WEB_SEARCH_TOOL] }, { model: 'oai/gpt-4o-search-preview:online' }]) {
       h.upstream.enqueue({ body: openAiDocsAnswer });
       const sent = nextSent();
-      const res = await postMessages({ ...question, ...ask });
+      const res = await postMessages(h, { ...question, ...ask });
       expect(res.status).toBe(200);
       expect(sent().path).toBe('/oai/v1/chat/completions');
       expect(sent().body).toMatchObject({ model: 'gpt-4o-search-preview', web_search_options: {} });
@@ -247,7 +240,7 @@ describe('through translation', () => {
   it("maps the client's web search tool to OpenRouter's :online model", async () => {
     h.upstream.enqueue({ body: openAiDocsAnswer });
     const sent = nextSent();
-    const res = await postMessages({ ...question, model: 'or/openai/gpt-4o', tools: [WEB_SEARCH_TOOL] });
+    const res = await postMessages(h, { ...question, model: 'or/openai/gpt-4o', tools: [WEB_SEARCH_TOOL] });
     expect(res.status).toBe(200);
     expect(sent().path).toBe('/or/v1/chat/completions');
     expect(sent().body.model).toBe('openai/gpt-4o:online');
@@ -263,7 +256,7 @@ describe('through translation', () => {
       [{ model: 'oai/gpt-4o-search-preview', tools: [{ ...WEB_SEARCH_TOOL, blocked_domains: ['example.com'] }] }, 'blocked_domains'],
     ];
     for (const [ask, reason] of cases) {
-      const res = await postMessages({ ...question, ...ask });
+      const res = await postMessages(h, { ...question, ...ask });
       expect(res.status).toBe(400);
       const body = (await res.json()) as { type: string; error: { type: string; message: string } };
       expect(body).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining(reason) } });
