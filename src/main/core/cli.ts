@@ -4,7 +4,7 @@ import { ConfigError } from './config/load-config.js';
 import { startGateway } from './gateway.js';
 import { defaultDataDir, usageDbPath } from './paths.js';
 import { AppKeyError, AppKeyStore, type AppKey, type LimitPeriod } from './secrets/app-keys.js';
-import { openVault } from './secrets/open-vault.js';
+import { openVaultAtTerminal } from './secrets/open-vault-at-terminal.js';
 import { VaultError } from './secrets/key-vault.js';
 import { openDb } from './usage/usage-db.js';
 import { UsageQueries } from './usage/usage-queries.js';
@@ -50,7 +50,8 @@ async function serve(args: string[]): Promise<void> {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got "${values.port}"`);
   const dataDir = values['data-dir'] ?? defaultDataDir();
-  const gateway = await startGateway({ dataDir, configPath: values.config, port });
+  const vault = await openVaultAtTerminal({ dataDir });
+  const gateway = await startGateway({ dataDir, configPath: values.config, port, vault });
   if (gateway.vault.backend === 'unavailable') stderr(`warning: provider keys: ${gateway.vault.unavailableReason}`);
   process.stdout.write(`Switchyard listening on ${gateway.url}\n`);
   process.stdout.write(`OpenAI base URL: ${gateway.url}/v1   web UI: ${gateway.url}/\n`);
@@ -79,33 +80,27 @@ async function keys(args: string[]): Promise<void> {
     allowPositionals: true,
   });
   const dataDir = values['data-dir'] ?? defaultDataDir();
-  const vault = await openVault({ dataDir });
-  const provider = positionals[0];
-  switch (sub) {
-    case 'set':
-    case 'add': {
-      if (!provider) throw new UsageError(`keys ${sub} <provider>: the provider id is required`);
-      if (positionals.length > 1) throw new UsageError('keys are read from stdin, never from the command line');
-      const secret = await readStdin();
-      await (sub === 'set' ? vault.set(provider, secret) : vault.add(provider, secret));
-      stderr(`stored a key for "${provider}" in the ${vault.backend === 'file' ? 'encrypted key file' : 'OS keychain'}`);
-      return;
+  // Arguments are checked before the vault is opened, which may ask for a passphrase.
+  if (sub === 'list') {
+    const vault = await openVaultAtTerminal({ dataDir });
+    for (const id of await vault.providers()) {
+      process.stdout.write(`${id}\t${(await vault.list(id)).length} key(s)\n`);
     }
-    case 'list': {
-      for (const id of await vault.providers()) {
-        process.stdout.write(`${id}\t${(await vault.list(id)).length} key(s)\n`);
-      }
-      return;
-    }
-    case 'rm': {
-      if (!provider) throw new UsageError('keys rm <provider>: the provider id is required');
-      const removed = await vault.remove(provider);
-      stderr(`removed ${removed} key(s) for "${provider}"`);
-      return;
-    }
-    default:
-      throw new UsageError(`unknown keys command "${sub ?? ''}"`);
+    return;
   }
+  if (sub !== 'set' && sub !== 'add' && sub !== 'rm') throw new UsageError(`unknown keys command "${sub ?? ''}"`);
+  const provider = positionals[0];
+  if (!provider) throw new UsageError(`keys ${sub} <provider>: the provider id is required`);
+  if (sub === 'rm') {
+    const removed = await (await openVaultAtTerminal({ dataDir })).remove(provider);
+    stderr(`removed ${removed} key(s) for "${provider}"`);
+    return;
+  }
+  if (positionals.length > 1) throw new UsageError('keys are read from stdin, never from the command line');
+  const vault = await openVaultAtTerminal({ dataDir });
+  const secret = await readStdin();
+  await (sub === 'set' ? vault.set(provider, secret) : vault.add(provider, secret));
+  stderr(`stored a key for "${provider}" in the ${vault.backend === 'file' ? 'encrypted key file' : 'OS keychain'}`);
 }
 
 function parsePeriod(value: string | undefined): LimitPeriod | undefined {

@@ -34,7 +34,7 @@ export async function openVault(
   probe: () => Promise<KeychainProbe> = () => probeKeychain(options.probeTimeoutMs),
 ): Promise<KeyVault> {
   const env = options.env ?? process.env;
-  const choice = options.backend ?? parseChoice(env[VAULT_ENV]);
+  const choice = options.backend ?? vaultChoice(env);
   const passphrase = options.passphrase || env[PASSPHRASE_ENV] || undefined;
   const keyFile = join(options.dataDir, KEY_FILE_NAME);
 
@@ -62,7 +62,9 @@ export async function openVault(
   return unavailableVault(`${unreachable} Provider keys cannot be stored. Either ${START_SECRET_SERVICE}, or ${fileHint}.`);
 }
 
-function parseChoice(value: string | undefined): VaultBackendChoice {
+/** The store SWITCHYARD_VAULT asks for. */
+export function vaultChoice(env: Readonly<Record<string, string | undefined>>): VaultBackendChoice {
+  const value = env[VAULT_ENV];
   if (value === undefined || value === '') return 'auto';
   if (value === 'auto' || value === 'keychain' || value === 'file') return value;
   throw new VaultError('invalid-config', `${VAULT_ENV} must be "keychain", "file" or "auto".`);
