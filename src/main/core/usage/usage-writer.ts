@@ -61,8 +61,8 @@ export class UsageWriter {
     if (this.closed) throw new Error('usage writer is closed');
     this.queue.push(row);
     this.byId.set(row.id, row);
-    if (this.queue.length >= this.maxBatch) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.flushIntervalMs);
+    if (this.queue.length >= this.maxBatch) this.tryFlush();
+    else this.timer ??= setTimeout(() => this.tryFlush(), this.flushIntervalMs);
   }
 
   /** A row recorded but not yet committed. */
@@ -93,11 +93,39 @@ export class UsageWriter {
     } catch (err) {
       // Keep the rows (e.g. SQLITE_BUSY from a long foreign transaction) and try again later.
       this.queue = batch.concat(this.queue);
-      if (!this.closed) this.timer ??= setTimeout(() => this.flush(), this.flushIntervalMs * 4);
+      if (!this.closed) this.timer ??= setTimeout(() => this.tryFlush(), this.flushIntervalMs * 4);
       throw err;
     }
     for (const row of batch) this.byId.delete(row.id);
-    for (const listener of this.listeners) listener(batch);
+    for (const listener of this.listeners) {
+      try {
+        listener(batch);
+      } catch (err) {
+        // The rows are committed; a follower (spend totals, health) catches up on its own.
+        this.warn('a usage-log follower failed', err);
+      }
+    }
+  }
+
+  /**
+   * The timer's and the hot path's flush: never throws. A batch that cannot commit (e.g. another
+   * process holds the write lock past busy_timeout) stays queued and is retried.
+   */
+  private tryFlush(): void {
+    try {
+      this.flush();
+    } catch (err) {
+      this.warn('usage rows could not be written yet; retrying', err);
+    }
+  }
+
+  private lastWarning = 0;
+
+  private warn(what: string, err: unknown): void {
+    const now = Date.now();
+    if (now - this.lastWarning < 10_000) return;
+    this.lastWarning = now;
+    process.stderr.write(`switchyard: ${what}: ${(err as Error).message}\n`);
   }
 
   close(): void {
