@@ -178,6 +178,21 @@ describe('passphrase prompt on the controlling terminal', () => {
   }, 120_000);
 });
 
+describe('serve checks its config before asking', () => {
+  // A broken config used to be reported only after the passphrase had been typed (twice).
+  it('reports a bad config file without asking for a passphrase first', async () => {
+    const dataDir = tempDir();
+    const config = join(root, `bad-config-${dirCount++}.json`);
+    writeFileSync(config, JSON.stringify({ providers: { x: { type: 'no-such-type' } } }));
+    const serve = runInPty(['serve', '--port', '0', '--data-dir', dataDir, '--config', config]);
+    const { code, transcript } = await serve.exit();
+    expect(code).not.toBe(0);
+    expect(transcript).toContain(config);
+    expect(transcript).toContain('providers.x.type');
+    expect(transcript).not.toContain('passphrase');
+  }, 120_000);
+});
+
 describe('without a terminal nothing is asked', () => {
   it('keys set refuses with the existing guidance instead of waiting for an answer', () => {
     const dataDir = tempDir();

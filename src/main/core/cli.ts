@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { ConfigError } from './config/load-config.js';
+import { ConfigError, loadConfig } from './config/load-config.js';
 import { startGateway } from './gateway.js';
 import { defaultDataDir, usageDbPath } from './paths.js';
 import { AppKeyError, AppKeyStore, type AppKey, type LimitPeriod } from './secrets/app-keys.js';
@@ -50,8 +50,10 @@ async function serve(args: string[]): Promise<void> {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got "${values.port}"`);
   const dataDir = values['data-dir'] ?? defaultDataDir();
+  // The config is checked first: a mistake in it is reported before anyone is asked for a passphrase.
+  const { config } = loadConfig({ dataDir, configPath: values.config });
   const vault = await openVaultAtTerminal({ dataDir });
-  const gateway = await startGateway({ dataDir, configPath: values.config, port, vault });
+  const gateway = await startGateway({ dataDir, config, port, vault });
   if (gateway.vault.backend === 'unavailable') stderr(`warning: provider keys: ${gateway.vault.unavailableReason}`);
   process.stdout.write(`Switchyard listening on ${gateway.url}\n`);
   process.stdout.write(`OpenAI base URL: ${gateway.url}/v1   web UI: ${gateway.url}/\n`);
