@@ -16,6 +16,8 @@ const ID_PREFIX = '{"id":"';
  */
 export class ChunkTap {
   usage: TokenUsage | undefined;
+  /** The price of `usage`, as written into the usage chunk. */
+  cost: number | null = null;
   finishReason: string | null = null;
 
   constructor(
@@ -46,7 +48,8 @@ export class ChunkTap {
     const usage = parseOpenAiUsage(obj.usage);
     if (usage && typeof obj.usage === 'object' && obj.usage !== null) {
       this.usage = usage;
-      (obj.usage as Record<string, unknown>).cost = this.costOf(usage);
+      this.cost = this.costOf(usage);
+      (obj.usage as Record<string, unknown>).cost = this.cost;
     }
     return JSON.stringify(obj);
   }
@@ -134,7 +137,9 @@ export async function relayStream(input: RelayInput): Promise<{ status: number; 
     const usage = tap.usage ?? mapper.usageSoFar?.();
     log.usage = usage;
     log.finishReason = tap.finishReason;
-    if (usage) log.cost = input.costOf(usage);
+    // The usage chunk was priced as it passed; only usage seen before a break still needs a price.
+    if (tap.usage) log.cost = tap.cost;
+    else if (usage) log.cost = input.costOf(usage);
   }
 
   if (failure?.status === 499) return { status: 499, errorCode: failure.reason };
