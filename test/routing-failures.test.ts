@@ -197,6 +197,21 @@ describe('circuit breaker', () => {
     expect(hits(h)).toEqual(['a', 'a']);
   });
 
+  it('answers 503 with Retry-After, not 404, when the only endpoint the request allows is cooling down', async () => {
+    h = await twoProviders({ failureThreshold: 2, cooldownMs: 20_000 });
+    h.upstream.on('POST', chatPath('a'), down(502));
+    h.upstream.on('POST', chatPath('b'), OK);
+    const onlyA = { provider: { order: ['a'], allow_fallbacks: false } };
+    for (let i = 0; i < 2; i++) expect((await chat(h, { model: 'shared', messages: fresh(), ...onlyA })).status).toBe(502);
+    const res = await chat(h, { model: 'shared', messages: fresh(), ...onlyA });
+    expect(res.status).toBe(503);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await res.json()) as { error: { metadata: { reason: string } } }).error.metadata.reason).toBe('endpoints_cooling_down');
+    const viaOnly = await chat(h, { model: 'shared', messages: fresh(), provider: { only: ['a'] } });
+    expect(viaOnly.status).toBe(503);
+    expect(hits(h)).toEqual(['a', 'a']);
+  });
+
   it('counts a stream that breaks after its headers as a failure of the endpoint that sent it', async () => {
     h = await twoProviders({ failureThreshold: 2, cooldownMs: 20_000 });
     h.upstream.on('POST', chatPath('a'), { sse: STREAM_REPLY, cutAfterBytes: 200 });

@@ -53,7 +53,7 @@ export function candidatesFor(ctx: GatewayContext, body: JsonObject, model: stri
     const online = webPlugin || variant === 'online';
     if (endpoints.length === 1 && prefs === NO_PREFERENCES && variant === undefined && !online) {
       const endpoint = endpoints[0] as Endpoint;
-      const skip = coolingDown(ctx.routing, endpoint) ?? toolSupport(ctx, endpoint, body);
+      const skip = toolSupport(ctx, endpoint, body) ?? coolingDown(ctx.routing, endpoint);
       out.push(skip ? { modelId: id, endpoint, skip } : { modelId: id, endpoint });
       continue;
     }
@@ -87,11 +87,13 @@ function planModel(ctx: GatewayContext, turn: ModelTurn, endpoints: readonly End
   let eligible: Candidate[] = [];
   let parameters: string[] | undefined;
   for (const endpoint of endpoints) {
-    let skip = preferenceFilter(ctx, turn, endpoint) ?? coolingDown(ctx.routing, endpoint);
+    let skip = preferenceFilter(ctx, turn, endpoint);
     if (!skip) {
       if (prefs.requireParameters) parameters ??= requestParameters(turn.body);
       skip = parameters ? parameterSupport(ctx, endpoint, parameters) : toolSupport(ctx, endpoint, turn.body);
     }
+    // Last, so `circuit_open` marks an endpoint this request could use once it has cooled down.
+    skip ??= coolingDown(ctx.routing, endpoint);
     if (skip) {
       skipped.push({ modelId, endpoint, skip });
       continue;

@@ -281,10 +281,12 @@ function nothingTried(model: string, run: DispatchRun): GatewayError {
     return new GatewayError(400, 'web_search_unavailable',
       `Model "${model}" has no endpoint with a native web search for :online (${webSearch.join('; ')})`, { model });
   }
-  if (run.soonestProbeMs !== undefined && run.skips.size === 1) {
+  // The other skips are endpoints this request rules out for good; the cooling ones will be back,
+  // and a 503 with Retry-After keeps clients retrying where a 404 would make them give up.
+  if (run.soonestProbeMs !== undefined) {
     const seconds = Math.max(1, Math.ceil(run.soonestProbeMs / 1000));
     return new GatewayError(503, 'endpoints_cooling_down',
-      `Every endpoint of model "${model}" is cooling down after repeated failures; try again in ${seconds} s`,
+      `Every endpoint of model "${model}" this request allows is cooling down after repeated failures; try again in ${seconds} s`,
       { model }, { 'retry-after': String(seconds) });
   }
   const all = [...run.skips.values()].flat().map((s) => s.detail);
