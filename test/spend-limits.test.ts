@@ -108,7 +108,7 @@ function post(key: string, body: Record<string, unknown>, path = '/chat/completi
 async function keyInfo(key: string) {
   const res = await fetch(`${h.baseURL}/key`, { headers: { authorization: `Bearer ${key}` } });
   expect(res.status).toBe(200);
-  return ((await res.json()) as { data: { usage: number; usage_daily: number; limit_remaining: number | null } }).data;
+  return ((await res.json()) as { data: { usage: number; usage_daily: number; usage_weekly: number; usage_monthly: number; limit_remaining: number | null } }).data;
 }
 
 async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -308,8 +308,16 @@ describe('pre-flight spend limits', () => {
       frozenNow = boundary - 1;
       expect((await post(key, body)).status).toBe(402);
       frozenNow = boundary;
-      expect((await post(key, body)).status).toBe(200);
-      expect(await keyInfo(key)).toMatchObject({ [`usage_${period}`]: 0 });
+      const fresh = await post(key, body);
+      expect(fresh.status).toBe(200);
+      const id = fresh.headers.get('x-generation-id');
+      const [row] = (await h.usageRows((all) => all.some((r) => r.id === id))).filter((r) => r.id === id);
+      // One clock for the row and the ledger: the request lands in the new period.
+      expect(Date.parse(row?.created_at as string)).toBe(boundary);
+      const info = await keyInfo(key);
+      expect(info[`usage_${period}`]).toBeGreaterThan(0);
+      expect(info[`usage_${period}`]).toBeCloseTo(row?.cost as number, 12);
+      expect(info.usage).toBeCloseTo(2 * (row?.cost as number), 12);
       frozenNow = undefined;
     }
   });

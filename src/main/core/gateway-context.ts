@@ -25,4 +25,6 @@ export interface GatewayContext {
   maxBodyBytes: number;
   dataDir: string;
   version: string;
+  /** The one clock of usage rows and spend-limit periods (tests move it across a reset). */
+  now: () => number;
 }

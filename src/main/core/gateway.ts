@@ -39,7 +39,7 @@ export interface GatewayOptions {
   vault?: KeyVault;
   env?: Readonly<Record<string, string | undefined>>;
   rendererDir?: string;
-  /** Clock of the spend-limit periods (tests move it across a reset). */
+  /** Clock of usage rows and spend-limit periods (tests move it across a reset). */
   now?: () => number;
   /** How long shutdown waits for in-flight requests before aborting them. */
   shutdownGraceMs?: number;
@@ -66,7 +66,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   db.pragma('wal_autocheckpoint = 0');
   const checkpointer = startCheckpointer(dbPath);
   const writer = new UsageWriter(db);
-  const spend = new SpendLedger(writer, { now: opts.now });
+  const now = opts.now ?? Date.now;
+  const spend = new SpendLedger(writer, { now });
   const timeouts = config.server.upstreamTimeoutMs
     ? { ...DEFAULT_TIMEOUTS, headersMs: config.server.upstreamTimeoutMs, idleMs: config.server.upstreamTimeoutMs }
     : DEFAULT_TIMEOUTS;
@@ -87,6 +88,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     maxBodyBytes: config.server.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     dataDir,
     version: VERSION,
+    now,
   };
 
   const sessionToken = randomBytes(32).toString('base64url');

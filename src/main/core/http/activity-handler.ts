@@ -38,7 +38,7 @@ function parseDate(value: string): string {
 export function getActivity(ctx: GatewayContext, query: URLSearchParams) {
   const date = query.get('date');
   const where = date === null ? 'day >= ?' : 'day = ?';
-  const param = date === null ? utcDay(ctx.spend.now() - ACTIVITY_DAYS * DAY_MS) : parseDate(date);
+  const param = date === null ? utcDay(ctx.now() - ACTIVITY_DAYS * DAY_MS) : parseDate(date);
   const rows = ctx.writer.database
     .prepare(`SELECT day, model, provider, SUM(requests) AS requests, SUM(prompt_tokens) AS prompt_tokens,
         SUM(completion_tokens) AS completion_tokens, SUM(reasoning_tokens) AS reasoning_tokens,

@@ -21,7 +21,7 @@ export function getKey(ctx: GatewayContext, appKey: AppKey) {
   const period = appKey.limitPeriod ?? 'total';
   const inPeriod = period === 'total' ? spend.total : spend[period];
   const limit = appKey.limitUsd;
-  const resetsAt = limit === null ? null : periodEnd(period, ctx.spend.now());
+  const resetsAt = limit === null ? null : periodEnd(period, ctx.now());
   const usage = roundUsd(spend.total);
   const daily = roundUsd(spend.daily);
   const weekly = roundUsd(spend.weekly);

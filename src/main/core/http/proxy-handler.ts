@@ -29,7 +29,7 @@ export async function withProxyScope(
   work: (scope: ProxyScope) => Promise<{ status: number; errorCode: string | null }>,
   sendFailure: (err: GatewayError) => void = (err) => sendError(res, err),
 ): Promise<void> {
-  const log = new RequestLog(ctx.writer, appKey.id, appKey.name, model);
+  const log = new RequestLog(ctx.writer, appKey.id, appKey.name, model, ctx.now());
   const abort = new AbortController();
   const onClientGone = () => {
     if (!res.writableFinished) abort.abort();

@@ -71,7 +71,7 @@ export function reserveSpend(
 
   const outcome = ctx.spend.reserve(log.id, appKey.id, limit, period, dearest.ceiling.usd);
   if (!outcome.ok) {
-    const resetsAt = periodEnd(period, ctx.spend.now());
+    const resetsAt = periodEnd(period, ctx.now());
     const resets = resetsAt === null ? '' : ` (resets ${new Date(resetsAt).toISOString()})`;
     const remaining = Math.max(0, limit - outcome.spent - outcome.held);
     const metadata = {

@@ -12,14 +12,14 @@ let poolOffset = 0;
  * OpenRouter-style generation id: seconds since the epoch keep ids roughly ordered; 120 random
  * bits make them unique. Random bytes are drawn in batches: one syscall per 256 ids on the hot path.
  */
-export function newGenerationId(): string {
+export function newGenerationId(now = Date.now()): string {
   if (poolOffset + ID_BYTES > pool.length) {
     pool = randomBytes(ID_BYTES * POOL_IDS);
     poolOffset = 0;
   }
   const random = pool.toString('base64url', poolOffset, poolOffset + ID_BYTES);
   poolOffset += ID_BYTES;
-  return `gen-${Math.floor(Date.now() / 1000)}-${random}`;
+  return `gen-${Math.floor(now / 1000)}-${random}`;
 }
 
 /**
@@ -27,9 +27,8 @@ export function newGenerationId(): string {
  * whatever path the request ends on (success, error, client abort, shutdown).
  */
 export class RequestLog {
-  readonly id = newGenerationId();
+  readonly id: string;
   readonly startedAt = performance.now();
-  readonly createdAt = Date.now();
   provider: string | null = null;
   upstreamModel: string | null = null;
   usage: TokenUsage | undefined;
@@ -47,7 +46,11 @@ export class RequestLog {
     readonly appKeyId: number | null,
     readonly appKey: string | null,
     public model: string,
-  ) {}
+    /** From the gateway's clock, the one spend-limit periods are counted on. */
+    readonly createdAt = Date.now(),
+  ) {
+    this.id = newGenerationId(createdAt);
+  }
 
   markFirstByte(): void {
     this.ttftMs ??= performance.now() - this.startedAt;
