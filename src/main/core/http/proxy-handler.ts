@@ -7,6 +7,7 @@ import { candidatesFor, dispatch, type Dispatched } from '../router/dispatch.js'
 import type { AppKey } from '../secrets/app-keys.js';
 import { RequestLog } from '../usage/request-log.js';
 import { sendError, sendJson } from './respond.js';
+import { abortOnShutdown } from './shutdown-fan-out.js';
 import { relayStream } from './stream-relay.js';
 
 /** What a client-facing handler owns for one request: its log row and its cancellation. */
@@ -34,9 +35,8 @@ export async function withProxyScope(
   const onClientGone = () => {
     if (!res.writableFinished) abort.abort();
   };
-  const onShutdown = () => abort.abort();
   res.on('close', onClientGone);
-  shutdownSignal.addEventListener('abort', onShutdown, { once: true });
+  const stopFollowingShutdown = abortOnShutdown(shutdownSignal, abort);
   try {
     const result = await work({ log, signal: abort.signal });
     log.finish(result.status, result.errorCode);
@@ -49,7 +49,7 @@ export async function withProxyScope(
     log.finish(error.status, error.reason);
   } finally {
     res.off('close', onClientGone);
-    shutdownSignal.removeEventListener('abort', onShutdown);
+    stopFollowingShutdown();
   }
 }
 
