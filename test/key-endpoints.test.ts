@@ -50,6 +50,8 @@ let h: Harness;
 let db: Db;
 let alpha: string;
 let beta: string;
+/** A management key (`app-keys create --manage`): sees every key's activity and spend. */
+let admin: string;
 let frozenNow: number | undefined;
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -77,6 +79,9 @@ beforeAll(async () => {
   const keys = new AppKeyStore(db);
   alpha = keys.create({ name: 'alpha', limitUsd: 1, limitPeriod: 'monthly' }).key;
   beta = keys.create({ name: 'beta' }).key;
+  const created = runCli(['app-keys', 'create', '--name', 'admin', '--manage', '--data-dir', h.dataDir]);
+  expect(created.status, created.stderr).toBe(0);
+  admin = created.stdout.split('\n')[0] as string;
 
   h.upstream.on('POST', '/v1/chat/completions', (req) =>
     (req.body as { stream?: boolean }).stream
@@ -154,24 +159,31 @@ describe('GET /v1/key', () => {
 });
 
 describe('GET /v1/credits', () => {
-  it('says there are no credits (BYOK) and totals the cost of every key\'s requests', async () => {
-    const all = await h.usageRows();
-    const { data } = await getJson<{ data: { total_credits: null; total_usage: number; is_byok: boolean; note: string } }>(
-      beta,
-      '/api/v1/credits',
-    );
+  type Credits = { data: { total_credits: null; total_usage: number; is_byok: boolean; note: string } };
+
+  it('says there are no credits (BYOK) and totals the cost of the calling key\'s requests only', async () => {
+    const { data } = await getJson<Credits>(beta, '/api/v1/credits');
     expect(data.total_credits).toBeNull();
     expect(data.is_byok).toBe(true);
     expect(data.note).toMatch(/bring-your-own-key/);
+    const betaSpent = sum(rowsOf('beta').map((r) => r.cost ?? 0));
+    expect(betaSpent).toBeGreaterThan(0);
+    expect(data.total_usage).toBeCloseTo(betaSpent, 12);
+  });
+
+  it('totals every key\'s requests for a management key', async () => {
+    const all = await h.usageRows();
+    const { data } = await getJson<Credits>(admin, '/api/v1/credits');
     expect(data.total_usage).toBeCloseTo(sum(all.map((r) => r.cost ?? 0)), 12);
+    expect(data.total_usage).toBeGreaterThan(sum(rowsOf('beta').map((r) => r.cost ?? 0)));
   });
 });
 
 describe('GET /v1/activity', () => {
-  it('lists requests, tokens and spend per day, model and provider from the daily rollup', async () => {
-    const all = await h.usageRows();
+  async function expectActivity(key: string, rows: UsageRow[]) {
     const today = new Date().toISOString().slice(0, 10);
-    const { data } = await getJson<{ data: ActivityItem[] }>(alpha, '/v1/activity');
+    const { data } = await getJson<{ data: ActivityItem[] }>(key, '/v1/activity');
+    const all = rows.filter((r) => r.provider !== null);
     const models = [...new Set(all.map((r) => r.model))].sort();
     expect(data.map((d) => d.model).sort()).toEqual(models);
     for (const item of data) {
@@ -187,6 +199,22 @@ describe('GET /v1/activity', () => {
       expect(item.usage).toBeCloseTo(sum(mine.map((r) => r.cost ?? 0)), 12);
       expect(item.byok_usage_inference).toBe(item.usage);
     }
+  }
+
+  it('lists the calling key\'s requests, tokens and spend per day, model and provider from the daily rollup', async () => {
+    await expectActivity(alpha, rowsOf('alpha'));
+    await expectActivity(beta, rowsOf('beta'));
+    expect((await getJson<{ data: ActivityItem[] }>(admin, '/v1/activity?date=2001-02-03')).data).toEqual([]);
+  });
+
+  it('lists every key\'s activity for a management key, and the key and the CLI say which keys manage', async () => {
+    await expectActivity(admin, await h.usageRows());
+    expect((await getJson<{ data: { is_management_key: boolean } }>(admin, '/v1/key')).data.is_management_key).toBe(true);
+    expect((await getJson<{ data: { is_management_key: boolean } }>(alpha, '/v1/key')).data.is_management_key).toBe(false);
+    const listed = runCli(['app-keys', 'list', '--json', '--data-dir', h.dataDir]);
+    const keys = JSON.parse(listed.stdout) as { name: string; manage: boolean }[];
+    expect(keys.map((k) => [k.name, k.manage])).toEqual([['test-tool', false], ['alpha', false], ['beta', false], ['admin', true]]);
+    expect(runCli(['app-keys', 'list', '--data-dir', h.dataDir]).stdout).toMatch(/^admin\t.*\tmanage$/m);
   });
 
   it('filters by ?date= and rejects a malformed date', async () => {

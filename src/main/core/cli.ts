@@ -18,7 +18,8 @@ const USAGE = `Usage: switchyard <command> [options]
   keys add <provider>        add another key for the provider (load-balanced)
   keys list                  providers that have keys (secrets are never shown)
   keys rm <provider>         delete the provider's keys
-  app-keys create --name NAME [--limit USD --period daily|weekly|monthly|total]
+  app-keys create --name NAME [--limit USD --period daily|weekly|monthly|total] [--manage]
+                             --manage: the key reads every key's /activity and /credits
   app-keys list [--json]
   app-keys set-limit <name> --limit USD|none [--period daily|weekly|monthly|total]
   app-keys disable <name>    refuse the key until it is enabled again
@@ -132,6 +133,7 @@ function appKeys(args: string[]): void {
       limit: { type: 'string' },
       period: { type: 'string' },
       json: { type: 'boolean' },
+      manage: { type: 'boolean' },
     },
     allowPositionals: true,
   });
@@ -148,9 +150,11 @@ function appKeys(args: string[]): void {
         if (limitUsd !== undefined && !Number.isFinite(limitUsd)) throw new UsageError(`--limit must be a number of USD, got "${limitText}"`);
         const period = parsePeriod(values.period);
         if (period && limitUsd === undefined) throw new UsageError('--period needs --limit');
-        const { key, appKey } = store.create({ name, limitUsd, limitPeriod: period });
+        const { key, appKey } = store.create({ name, limitUsd, limitPeriod: period, manage: values.manage === true });
         process.stdout.write(`${key}\n`);
-        stderr(`created app key "${appKey.name}"${appKey.limitUsd !== null ? ` limited to $${appKey.limitUsd} ${appKey.limitPeriod}` : ''}; it is shown only once`);
+        const limited = appKey.limitUsd !== null ? ` limited to $${appKey.limitUsd} ${appKey.limitPeriod}` : '';
+        const manages = appKey.manage ? ', a management key (it reads every key\'s activity and spend)' : '';
+        stderr(`created app key "${appKey.name}"${limited}${manages}; it is shown only once`);
         return;
       }
       case 'list': {
@@ -162,12 +166,13 @@ function appKeys(args: string[]): void {
           limit: k.limitUsd,
           period: k.limitPeriod,
           disabled: k.disabled,
+          manage: k.manage,
         }));
         if (values.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         else {
           keys.forEach((k, i) => {
             const r = rows[i];
-            if (r) process.stdout.write(`${r.name}\t${r.key}\t${r.created_at}\t${describeLimit(k)}${k.disabled ? '\tdisabled' : ''}\n`);
+            if (r) process.stdout.write(`${r.name}\t${r.key}\t${r.created_at}\t${describeLimit(k)}${k.disabled ? '\tdisabled' : ''}${k.manage ? '\tmanage' : ''}\n`);
           });
         }
         return;

@@ -1,22 +1,28 @@
 import type { GatewayContext } from '../gateway-context.js';
+import type { AppKey } from '../secrets/app-keys.js';
+import { dailyUsageScope, inScope } from './key-scope.js';
 
 const BYOK_NOTE =
   'Switchyard is bring-your-own-key: each provider bills you directly, so there are no prepaid credits ' +
-  '(total_credits is null). total_usage is what all requests through this gateway cost at provider prices.';
+  '(total_credits is null). total_usage is what this key\'s requests (every key\'s, for a management key) ' +
+  'cost at provider prices.';
 
 /**
  * GET /v1/credits in OpenRouter's `{"data":{…}}` shape. OpenRouter reports credits bought and
- * used for the whole account; here the account is this gateway: total_usage sums the cost of
- * every app key's requests (the usage rows' `cost`, insured ones included, since the provider
- * bills them). Requests whose price is unknown are not in the sum; `unpriced_requests` counts them.
+ * used for the whole account; here total_usage sums the cost of the calling key's requests, or of
+ * every key's for a management key (the usage rows' `cost`, insured ones included, since the
+ * provider bills them). Requests whose price is unknown are not in the sum; `unpriced_requests` counts them.
  */
-export function getCredits(ctx: GatewayContext) {
+export function getCredits(ctx: GatewayContext, appKey: AppKey) {
+  const scope = dailyUsageScope(appKey);
   const committed = ctx.writer.database
-    .prepare('SELECT COALESCE(SUM(cost), 0) AS cost, COALESCE(SUM(unpriced_requests), 0) AS unpriced FROM daily_usage')
-    .get() as { cost: number; unpriced: number };
+    .prepare(`SELECT COALESCE(SUM(cost), 0) AS cost, COALESCE(SUM(unpriced_requests), 0) AS unpriced
+      FROM daily_usage WHERE ${scope.where}`)
+    .get(...scope.params) as { cost: number; unpriced: number };
   let cost = committed.cost;
   let unpriced = committed.unpriced;
   for (const row of ctx.writer.pendingRows()) {
+    if (!inScope(appKey, row)) continue;
     if (row.cost !== null) cost += row.cost;
     else if (row.promptTokens + row.completionTokens > 0) unpriced += 1;
   }

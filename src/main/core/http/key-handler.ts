@@ -43,7 +43,7 @@ export function getKey(ctx: GatewayContext, appKey: AppKey) {
       byok_usage_monthly: monthly,
       include_byok_in_limit: true,
       is_free_tier: false,
-      is_management_key: false,
+      is_management_key: appKey.manage,
       is_provisioning_key: false,
       expires_at: null,
       created_at: new Date(appKey.createdAt).toISOString(),

@@ -105,9 +105,9 @@ export function createGatewayServer(ctx: GatewayContext, opts: HttpOptions): Gat
         }
         // `/auth/key` is OpenRouter's older spelling, still used by many tools.
         if (route === '/key' || route === '/auth/key') return sendJson(res, 200, getKey(ctx, appKey), NO_STORE);
-        if (route === '/credits') return sendJson(res, 200, getCredits(ctx), NO_STORE);
+        if (route === '/credits') return sendJson(res, 200, getCredits(ctx, appKey), NO_STORE);
         if (route === '/activity') {
-          return sendJson(res, 200, getActivity(ctx, searchParams()), NO_STORE);
+          return sendJson(res, 200, getActivity(ctx, appKey, searchParams()), NO_STORE);
         }
       }
       throw notFound(method, path);

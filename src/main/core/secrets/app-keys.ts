@@ -16,6 +16,8 @@ export interface AppKey {
   limitUsd: number | null;
   limitPeriod: LimitPeriod | null;
   disabled: boolean;
+  /** A management key reads every key's activity and spend; the others only their own. */
+  manage: boolean;
 }
 
 interface AppKeyDb {
@@ -28,6 +30,7 @@ interface AppKeyDb {
   limit_usd: number | null;
   limit_period: LimitPeriod | null;
   disabled: number;
+  manage: number;
 }
 
 function fromDb(r: AppKeyDb): AppKey {
@@ -40,6 +43,7 @@ function fromDb(r: AppKeyDb): AppKey {
     limitUsd: r.limit_usd,
     limitPeriod: r.limit_period,
     disabled: r.disabled === 1,
+    manage: r.manage === 1,
   };
 }
 
@@ -93,18 +97,18 @@ export class AppKeyStore {
     this.verified.clear();
   }
 
-  create(opts: { name: string; limitUsd?: number; limitPeriod?: LimitPeriod }): { key: string; appKey: AppKey } {
+  create(opts: { name: string; limitUsd?: number; limitPeriod?: LimitPeriod; manage?: boolean }): { key: string; appKey: AppKey } {
     const name = opts.name.trim();
     if (!/^[\w.@:-]{1,64}$/.test(name)) {
       throw new AppKeyError('app key names are 1-64 characters: letters, digits, "_", "-", ".", "@" or ":"');
     }
     if (opts.limitUsd !== undefined) assertLimit(opts.limitUsd);
     const key = APP_KEY_PREFIX + randomBytes(32).toString('base64url');
-    const insert = this.db.prepare(`INSERT INTO app_keys (name, key_hash, key_hint, created_at, limit_usd, limit_period)
-      VALUES (?, ?, ?, ?, ?, ?)`);
+    const insert = this.db.prepare(`INSERT INTO app_keys (name, key_hash, key_hint, created_at, limit_usd, limit_period, manage)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`);
     try {
       const info = insert.run(name, hashKey(key), key.slice(-4), Date.now(), opts.limitUsd ?? null,
-        opts.limitUsd === undefined ? null : (opts.limitPeriod ?? 'total'));
+        opts.limitUsd === undefined ? null : (opts.limitPeriod ?? 'total'), opts.manage ? 1 : 0);
       return { key, appKey: this.getById(Number(info.lastInsertRowid)) as AppKey };
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {

@@ -91,6 +91,10 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX spend_reservations_key ON spend_reservations(app_key_id, created_at);
   `,
+  // Management keys (like OpenRouter's provisioning keys) see every key's /activity and /credits.
+  `
+  ALTER TABLE app_keys ADD COLUMN manage INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export function openDb(path: string, opts: { readonly?: boolean } = {}): Db {
