@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import { loadBody } from './helpers/fixtures.js';
 import { startHarness, type Harness } from './helpers/gateway-harness.js';
+import { CANCEL_BOUND_MS, upstreamCloseDelay } from './helpers/mock-upstream.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -82,7 +83,7 @@ describe('upstream failures and client aborts', () => {
     expect(rows[0]).toMatchObject({ streamed: true, status: 502, finish_reason: 'error', error_code: 'upstream_stream_cut' });
   });
 
-  it('aborts the upstream request when the client disconnects mid-stream, and logs it as cancelled', async () => {
+  it('aborts the upstream request within 1 s when the client disconnects mid-stream, and logs it as cancelled', async () => {
     h = await startHarness();
     const sse = loadBody('openai/extracted/stream_text_include_usage.sse');
     h.upstream.enqueue({ sse, chunkDelayMs: 200 });
@@ -90,11 +91,30 @@ describe('upstream failures and client aborts', () => {
     const res = await post(h, chatBody({ stream: true }), controller.signal);
     const reader = res.body!.getReader();
     await reader.read();
+    const leftAt = performance.now();
     controller.abort();
-    const upstreamRequest = h.upstream.requests[0]!;
-    expect(await upstreamRequest.closed).toBe('aborted');
+    const ended = await upstreamCloseDelay(h.upstream.requests[0]!, leftAt);
+    expect(ended.closed).toBe('aborted');
+    expect(ended.afterMs).toBeLessThanOrEqual(CANCEL_BOUND_MS);
     const rows = await h.usageRows((all) => all.length === 1);
     expect(rows[0]).toMatchObject({ status: 499, error_code: 'cancelled', streamed: true });
+  });
+
+  it('aborts the upstream request within 1 s when the client of a JSON request leaves while it waits', async () => {
+    h = await startHarness();
+    h.upstream.enqueue({ body: JSON.parse(loadBody('openai/vercel__openai-text.json')) as object, delayMs: 3_000 });
+    const controller = new AbortController();
+    const answer = post(h, chatBody(), controller.signal).catch((err: unknown) => err);
+    const deadline = Date.now() + 5_000;
+    while (h.upstream.requests.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const leftAt = performance.now();
+    controller.abort();
+    expect(await answer).toBeInstanceOf(Error);
+    const ended = await upstreamCloseDelay(h.upstream.requests[0]!, leftAt);
+    expect(ended.closed).toBe('aborted');
+    expect(ended.afterMs).toBeLessThanOrEqual(CANCEL_BOUND_MS);
+    const rows = await h.usageRows((all) => all.length === 1);
+    expect(rows[0]).toMatchObject({ status: 499, error_code: 'cancelled', streamed: false });
   });
 
   it('flushes the usage rows of in-flight requests on shutdown', async () => {

@@ -9,7 +9,7 @@ import { usageDbPath } from '../src/main/core/paths.js';
 import { AppKeyStore } from '../src/main/core/secrets/app-keys.js';
 import { openDb } from '../src/main/core/usage/usage-db.js';
 import { loadBody, loadDdTraceJson, loadVcrYaml } from './helpers/fixtures.js';
-import { replyFromRecording } from './helpers/mock-upstream.js';
+import { CANCEL_BOUND_MS, replyFromRecording, upstreamCloseDelay } from './helpers/mock-upstream.js';
 import { startHarness, type Harness } from './helpers/gateway-harness.js';
 import { postMessages } from './helpers/post-messages.js';
 
@@ -689,7 +689,7 @@ describe('errors in Anthropic shape', () => {
     expect(e.upstream.requests).toHaveLength(0);
   });
 
-  it('aborts the upstream request when the client goes away mid-stream, and logs the row as 499', async () => {
+  it('aborts the upstream request within 1 s when the client goes away mid-stream, and logs the row as 499', async () => {
     e = await startHarness({ config, vaultKeys });
     const harness = e;
     harness.upstream.enqueue({ sse: loadBody('openai/extracted/stream_text_include_usage.sse'), chunkDelayMs: 200 });
@@ -697,8 +697,11 @@ describe('errors in Anthropic shape', () => {
     const reader = res.body?.getReader();
     const first = await reader?.read();
     expect(new TextDecoder().decode(first?.value)).toContain('event: message_start');
+    const leftAt = performance.now();
     await reader?.cancel();
-    expect(await harness.upstream.requests[0]?.closed).toBe('aborted');
+    const ended = await upstreamCloseDelay(harness.upstream.requests[0]!, leftAt);
+    expect(ended.closed).toBe('aborted');
+    expect(ended.afterMs).toBeLessThanOrEqual(CANCEL_BOUND_MS);
     const rows = await harness.usageRows((all) => all.length === 1);
     expect(rows[0]).toMatchObject({ status: 499, streamed: true });
   });

@@ -43,6 +43,8 @@ export interface UpstreamRequest {
   body: unknown;
   /** Settles when the exchange ends: 'finished' after a complete reply, 'aborted' otherwise. */
   closed: Promise<'finished' | 'aborted'>;
+  /** performance.now() when the exchange ended (the socket closed, or the reply finished). */
+  closedAt: Promise<number>;
 }
 
 export type MockHandler = (request: UpstreamRequest) => MockReply | Promise<MockReply>;
@@ -93,13 +95,18 @@ export async function startMockUpstream(routes: MockRoutes = {}): Promise<MockUp
   }
 
   const server = http.createServer((req, res) => {
+    let ended: (at: number) => void = () => undefined;
+    const closedAt = new Promise<number>((resolve) => (ended = resolve));
     const closed = new Promise<'finished' | 'aborted'>((resolve) => {
-      res.once('close', () => resolve(res.writableFinished ? 'finished' : 'aborted'));
+      res.once('close', () => {
+        ended(performance.now());
+        resolve(res.writableFinished ? 'finished' : 'aborted');
+      });
     });
     const parts: Buffer[] = [];
     req.on('data', (part: Buffer) => parts.push(part));
     req.on('end', () => {
-      const request = recordRequest(req, Buffer.concat(parts).toString('utf8'), closed);
+      const request = recordRequest(req, Buffer.concat(parts).toString('utf8'), closed, closedAt);
       requests.push(request);
       const responder = pick(request) ?? unrouted(request);
       void answer(res, request, responder);
@@ -140,6 +147,7 @@ function recordRequest(
   req: http.IncomingMessage,
   rawBody: string,
   closed: Promise<'finished' | 'aborted'>,
+  closedAt: Promise<number>,
 ): UpstreamRequest {
   const url = req.url ?? '/';
   const headers: Record<string, string> = {};
@@ -154,6 +162,7 @@ function recordRequest(
     rawBody,
     body: parseJsonOrUndefined(rawBody),
     closed,
+    closedAt,
   };
 }
 
@@ -276,4 +285,26 @@ function mergeHeaders(defaults: Record<string, string>, overrides: Record<string
   const merged = { ...defaults };
   for (const [name, value] of Object.entries(overrides)) merged[name.toLowerCase()] = value;
   return merged;
+}
+
+/** A client that leaves stops the upstream request (and its bill) within this long. */
+export const CANCEL_BOUND_MS = 1_000;
+
+/** Longer than any bound a test asserts: a request still open by then counts as never closed. */
+const CLOSE_WAIT_MS = 5_000;
+
+/**
+ * How the upstream exchange ended and how long after `leftAt` (performance.now() when the client
+ * went away), measured here in the upstream, where a cancelled request stops costing money.
+ */
+export async function upstreamCloseDelay(
+  request: UpstreamRequest,
+  leftAt: number,
+): Promise<{ closed: 'finished' | 'aborted' | 'open'; afterMs: number }> {
+  let timer: NodeJS.Timeout | undefined;
+  const open = new Promise<'open'>((resolve) => (timer = setTimeout(() => resolve('open'), CLOSE_WAIT_MS)));
+  const closed = await Promise.race([request.closed, open]);
+  clearTimeout(timer);
+  if (closed === 'open') return { closed, afterMs: Number.POSITIVE_INFINITY };
+  return { closed, afterMs: (await request.closedAt) - leftAt };
 }
