@@ -17,7 +17,8 @@ import { openDb, type Db } from '../src/main/core/usage/usage-db.js';
 import { UsageWriter } from '../src/main/core/usage/usage-writer.js';
 import type { UsageRecord } from '../src/main/core/usage/usage-record.js';
 import { runCli } from './helpers/cli.js';
-import { loadVcrYaml } from './helpers/fixtures.js';
+import { countTokens } from 'gpt-tokenizer/encoding/cl100k_base';
+import { loadBody, loadVcrYaml } from './helpers/fixtures.js';
 import { startHarness, type Harness } from './helpers/gateway-harness.js';
 
 const PROMPT_RATE = 0.000001;
@@ -166,6 +167,9 @@ describe('zero-completion insurance', () => {
     expect(limitCharge({ status: 200, completionTokens: 0, finishReason: 'stop', cost: 0.5 })).toBe(0);
     // Embeddings have no output tokens and no finish reason: they are charged.
     expect(limitCharge({ status: 200, completionTokens: 0, finishReason: null, cost: 0.5 })).toBe(0.5);
+    // A client that leaves pays for what was generated until then, not for an answer that never started.
+    expect(limitCharge({ status: 499, completionTokens: 10, finishReason: null, cost: 0.5 })).toBe(0.5);
+    expect(limitCharge({ status: 499, completionTokens: 0, finishReason: null, cost: 0.5 })).toBe(0);
 
     const memory = openDb(':memory:');
     const charge = memory.prepare(`SELECT ${LIMIT_CHARGE_SQL} AS charge FROM
@@ -391,6 +395,103 @@ describe('zero-completion insurance at the gateway', () => {
     const info = await keyInfo(key);
     expect(info.usage).toBeCloseTo(8 * PROMPT_RATE, 12);
     expect(info.limit_remaining).toBeCloseTo(1 - 8 * PROMPT_RATE, 12);
+  });
+});
+
+describe('limits cannot be escaped', () => {
+  const SSE = loadBody('openai/extracted/stream_text_include_usage.sse');
+  /** The recording without its usage chunk, as upstreams that ignore stream_options send it. */
+  const SSE_WITHOUT_USAGE = SSE.split('\n\n').filter((event) => !event.includes('"usage":{')).join('\n\n');
+  const textOf = (sse: string) =>
+    sse
+      .split('\n')
+      .filter((l) => l.startsWith('data: {'))
+      .map((l) => (JSON.parse(l.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? '')
+      .join('');
+
+  interface Generation { usage_estimated: boolean; tokens_prompt: number; tokens_completion: number; total_cost: number; status: number }
+  async function generationOf(key: string, id: string | null): Promise<Generation> {
+    await h.usageRows((all) => all.some((r) => r.id === id));
+    const res = await fetch(`${h.baseURL}/generation?id=${id}`, { headers: { authorization: `Bearer ${key}` } });
+    return ((await res.json()) as { data: Generation }).data;
+  }
+  const priced = (g: Generation) => g.tokens_prompt * PROMPT_RATE + g.tokens_completion * COMPLETION_RATE;
+
+  it('charges a stream the client cancels after the text arrived for the output generated, estimated and marked so', async () => {
+    const { key } = limitedKey(1);
+    h.upstream.on('POST', '/v1/chat/completions', { sse: SSE, chunkDelayMs: 150 });
+    const controller = new AbortController();
+    const res = await fetch(`${h.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(chat({ stream: true })),
+      signal: controller.signal,
+    });
+    const reader = res.body!.getReader();
+    let received = '';
+    while (textOf(received).length < 4) received += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+
+    const gen = await generationOf(key, res.headers.get('x-generation-id'));
+    expect(gen).toMatchObject({ status: 499, usage_estimated: true });
+    expect(gen.tokens_completion).toBeGreaterThanOrEqual(countTokens(textOf(received)));
+    expect(gen.tokens_completion).toBeLessThan(13);
+    expect(gen.tokens_prompt).toBeGreaterThan(0);
+    expect(gen.total_cost).toBeCloseTo(priced(gen), 12);
+    expect((await keyInfo(key)).usage).toBeCloseTo(gen.total_cost, 12);
+  });
+
+  it('still charges nothing when the client leaves before any output', async () => {
+    const { key } = limitedKey(1);
+    h.upstream.on('POST', '/v1/chat/completions', { sse: SSE, delayMs: 2_000 });
+    const controller = new AbortController();
+    const pending = fetch(`${h.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(chat({ stream: true })),
+      signal: controller.signal,
+    }).catch(() => undefined);
+    const before = h.upstream.requests.length;
+    await waitUntil(() => h.upstream.requests.length > before, 'the upstream request');
+    controller.abort();
+    await pending;
+    const rows = await h.usageRows((all) => all.some((r) => r.app_key === `limited-${keyCount}` && r.status === 499));
+    expect(rows.find((r) => r.app_key === `limited-${keyCount}`)).toMatchObject({ status: 499, completion_tokens: 0 });
+    expect((await keyInfo(key)).usage).toBe(0);
+  });
+
+  it('charges a JSON answer whose upstream sent no usage, counting its tokens with a tokenizer', async () => {
+    const { key } = limitedKey(1);
+    const content = 'Hello there! How can I help you with your spreadsheet today?';
+    const body = completion(0, 1);
+    delete (body as { usage?: unknown }).usage;
+    body.choices[0]!.message.content = content;
+    h.upstream.on('POST', '/v1/chat/completions', { body });
+    const res = await post(key, chat());
+    expect(res.status).toBe(200);
+    const gen = await generationOf(key, res.headers.get('x-generation-id'));
+    expect(gen).toMatchObject({ status: 200, usage_estimated: true, tokens_completion: countTokens(content) });
+    expect(gen.tokens_prompt).toBeGreaterThanOrEqual(countTokens('Say hi'));
+    expect(gen.total_cost).toBeCloseTo(priced(gen), 12);
+    expect((await keyInfo(key)).usage).toBeCloseTo(gen.total_cost, 12);
+  });
+
+  it('charges a stream whose upstream sent no usage chunk, and keeps reported usage unmarked', async () => {
+    const { key } = limitedKey(1);
+    h.upstream.on('POST', '/v1/chat/completions', { sse: SSE_WITHOUT_USAGE });
+    const res = await post(key, chat({ stream: true }));
+    expect(await res.text()).toContain('[DONE]');
+    const gen = await generationOf(key, res.headers.get('x-generation-id'));
+    expect(gen).toMatchObject({ status: 200, usage_estimated: true, tokens_completion: countTokens(textOf(SSE)) });
+    expect(gen.total_cost).toBeCloseTo(priced(gen), 12);
+    expect((await keyInfo(key)).usage).toBeCloseTo(gen.total_cost, 12);
+
+    h.upstream.on('POST', '/v1/chat/completions', { sse: SSE });
+    const reported = await post(key, chat({ stream: true }));
+    await reported.text();
+    expect(await generationOf(key, reported.headers.get('x-generation-id'))).toMatchObject({
+      usage_estimated: false, tokens_prompt: 14, tokens_completion: 13,
+    });
   });
 });
 

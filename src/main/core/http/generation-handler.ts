@@ -31,6 +31,8 @@ export function getGeneration(ctx: GatewayContext, appKey: AppKey, id: string | 
       native_tokens_cached: row.cachedTokens,
       native_tokens_cache_write: row.cacheWriteTokens,
       native_tokens_reasoning: row.reasoningTokens,
+      /** The upstream reported no (or partial) usage: the token counts are the gateway's tokenizer estimate. */
+      usage_estimated: row.usageEstimated === true,
       usage: row.cost,
       attempts: row.attempts,
     },

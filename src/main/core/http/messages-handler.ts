@@ -21,6 +21,7 @@ import type { JsonObject } from '../providers/provider-adapter.js';
 import { candidatesFor, dispatch, type Candidate, type Dispatched } from '../router/dispatch.js';
 import type { AppKey } from '../secrets/app-keys.js';
 import type { RequestLog } from '../usage/request-log.js';
+import { ANTHROPIC_OUTPUT_FIELDS, estimateMissingUsage, GeneratedText } from '../usage/usage-estimate.js';
 import { sendAnthropicError } from './anthropic-errors.js';
 import { AnthropicEventWriter, endAnthropicStream, pumpUpstream, streamCut } from './anthropic-sse.js';
 import { countTokensAdapters, messagesAdapters } from './messages-adapters.js';
@@ -88,9 +89,17 @@ function sendTranslatedMessage(res: ServerResponse, answer: JsonAnswer, log: Req
  * Relays an Anthropic provider's event stream as it comes, reading the usage on the way:
  * message_start gets the generation id, the final message_delta the cost.
  */
-async function relayNativeStream(res: ServerResponse, answer: StreamAnswer, log: RequestLog, signal: AbortSignal): Promise<Outcome> {
+async function relayNativeStream(
+  res: ServerResponse,
+  answer: StreamAnswer,
+  log: RequestLog,
+  signal: AbortSignal,
+  body: JsonObject,
+): Promise<Outcome> {
   const providerId = answer.endpoint.provider.id;
   const writer = new AnthropicEventWriter(res, log, signal);
+  const generated = new GeneratedText(ANTHROPIC_OUTPUT_FIELDS);
+  let final = false;
   let usage: AnthropicUsageDelta | undefined;
   let stopReason: string | null = null;
   let stopped = false;
@@ -105,6 +114,7 @@ async function relayNativeStream(res: ServerResponse, answer: StreamAnswer, log:
       case 'message_delta': {
         const delta = parseUpstreamJson(messageDeltaEventSchema, event.data, providerId, MALFORMED_EVENT);
         usage = mergeUsage(usage ?? {}, delta.usage);
+        final = true;
         stopReason = delta.delta.stop_reason ?? stopReason;
         const cost = answer.costOf(tokenUsageOfDelta(usage));
         writer.event('message_delta', JSON.stringify({ ...delta, usage: { ...delta.usage, cost } }));
@@ -114,6 +124,9 @@ async function relayNativeStream(res: ServerResponse, answer: StreamAnswer, log:
         throw streamErrorOf(providerId, parseUpstreamJson(errorEventSchema, event.data, providerId, MALFORMED_EVENT).error);
       case 'message_stop':
         stopped = true;
+        break;
+      case 'content_block_delta':
+        generated.addChunk(event.data);
         break;
     }
     writer.relay(event);
@@ -129,6 +142,8 @@ async function relayNativeStream(res: ServerResponse, answer: StreamAnswer, log:
     log.usage = tokenUsageOfDelta(usage);
     log.cost = answer.costOf(log.usage);
   }
+  // Before its final message_delta a stream reports ~1 output token: count what it generated.
+  if (!final && (!failure || failure.status === 499)) await estimateMissingUsage(log, body, generated, answer.costOf);
   log.finishReason = finishReasonOf(stopReason);
   return endAnthropicStream(writer, log, failure);
 }
@@ -140,16 +155,19 @@ async function relayTranslatedStream(
   log: RequestLog,
   signal: AbortSignal,
   stopSequences: string[],
+  body: JsonObject,
 ): Promise<Outcome> {
   const providerId = answer.endpoint.provider.id;
   const writer = new AnthropicEventWriter(res, log, signal);
   const translator = new AnthropicStreamTranslator({ id: log.id, model: answer.modelId, providerId, stopSequences });
+  const generated = new GeneratedText();
   const emit = (events: AnthropicEvent[]) => {
     for (const event of events) writer.event(event.type, JSON.stringify(event));
   };
   const feed = (chunks: string[]) => {
     for (const data of chunks) {
       if (data === '[DONE]') continue;
+      generated.addChunk(data);
       emit(translator.push(data));
       if (translator.failure) throw translator.failure;
     }
@@ -162,6 +180,7 @@ async function relayTranslatedStream(
   log.usage = translator.usage ?? answer.mapper.usageSoFar?.();
   log.finishReason = translator.finishReason;
   log.cost = log.usage ? answer.costOf(log.usage) : null;
+  if (!translator.usage && (!failure || failure.status === 499)) await estimateMissingUsage(log, body, generated, answer.costOf);
   if (!failure) emit(translator.finish(log.cost));
   return endAnthropicStream(writer, log, failure);
 }
@@ -206,7 +225,9 @@ async function createMessage({ ctx, req, res, appKey, body, model, candidates, l
   if (answer.kind === 'json') {
     return native ? sendNativeMessage(res, answer, log) : sendTranslatedMessage(res, answer, log, stopSequences);
   }
-  return native ? relayNativeStream(res, answer, log, signal) : relayTranslatedStream(res, answer, log, signal, stopSequences);
+  return native
+    ? relayNativeStream(res, answer, log, signal, body)
+    : relayTranslatedStream(res, answer, log, signal, stopSequences, body);
 }
 
 function notCountable(model: string, provider: { id: string; type: string }): GatewayError {

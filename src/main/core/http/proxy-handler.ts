@@ -6,6 +6,7 @@ import type { JsonObject, Operation } from '../providers/provider-adapter.js';
 import { candidatesFor, dispatch, type Dispatched } from '../router/dispatch.js';
 import type { AppKey } from '../secrets/app-keys.js';
 import { RequestLog } from '../usage/request-log.js';
+import { estimateMissingUsage, GeneratedText } from '../usage/usage-estimate.js';
 import { sendError, sendJson } from './respond.js';
 import { abortOnShutdown } from './shutdown-fan-out.js';
 import { relayStream } from './stream-relay.js';
@@ -84,8 +85,13 @@ export async function proxyOperation(
     if (dispatched.kind === 'stream') {
       return relayStream({
         res, upstreamBody: dispatched.body, mapper: dispatched.mapper, log,
-        providerId: dispatched.endpoint.provider.id, signal, costOf: dispatched.costOf,
+        providerId: dispatched.endpoint.provider.id, signal, costOf: dispatched.costOf, requestBody: body,
       });
+    }
+    if (!dispatched.mapped.usage) {
+      const generated = new GeneratedText();
+      generated.addAnswer(dispatched.mapped.body);
+      await estimateMissingUsage(log, body, generated, dispatched.costOf);
     }
     sendOpenAiJson(res, dispatched, log);
     return { status: 200, errorCode: null };
@@ -96,7 +102,7 @@ function sendOpenAiJson(res: ServerResponse, dispatched: Extract<Dispatched, { k
   const { mapped, endpoint } = dispatched;
   const out = mapped.body;
   out.id = log.id;
-  log.usage = mapped.usage;
+  log.usage ??= mapped.usage;
   log.finishReason = mapped.finishReason;
   if (mapped.usage) {
     log.cost = dispatched.costOf(mapped.usage);

@@ -3,9 +3,10 @@ import type { ServerResponse } from 'node:http';
 import { GatewayError, errorBody } from '../../../shared/errors.js';
 import { SSE_DONE, SSE_HEADERS, SseParser, sseData } from '../protocol/sse.js';
 import { parseOpenAiUsage, type TokenUsage } from '../protocol/token-usage.js';
-import type { StreamMapper } from '../providers/provider-adapter.js';
+import type { JsonObject, StreamMapper } from '../providers/provider-adapter.js';
 import { upstreamFailure } from '../providers/upstream-http.js';
 import type { RequestLog } from '../usage/request-log.js';
+import { estimateMissingUsage, GeneratedText } from '../usage/usage-estimate.js';
 
 const ID_PREFIX = '{"id":"';
 
@@ -93,6 +94,8 @@ export interface RelayInput {
   providerId: string;
   signal: AbortSignal;
   costOf: (usage: TokenUsage) => number | null;
+  /** The client's request, to estimate its prompt when the upstream reports no usage. */
+  requestBody: JsonObject;
 }
 
 /**
@@ -102,9 +105,11 @@ export interface RelayInput {
 export async function relayStream(input: RelayInput): Promise<{ status: number; errorCode: string | null }> {
   const { res, mapper, log } = input;
   const tap = new ChunkTap(log.id, input.costOf);
+  const generated = new GeneratedText();
   let pending: string[] = [];
   const emit = (data: string) => {
     if (data === '[DONE]') return;
+    generated.addChunk(data);
     pending.push(sseData(tap.rewrite(data)));
   };
   const parser = new SseParser((event) => {
@@ -141,6 +146,9 @@ export async function relayStream(input: RelayInput): Promise<{ status: number; 
     if (tap.usage) log.cost = tap.cost;
     else if (usage) log.cost = input.costOf(usage);
   }
+  // No usage chunk because the client left first, or because the upstream sends none: count what
+  // was generated. (A stream the upstream broke keeps what it reported; it is not charged anyway.)
+  if (!tap.usage && (!failure || failure.status === 499)) await estimateMissingUsage(log, input.requestBody, generated, input.costOf);
 
   if (failure?.status === 499) return { status: 499, errorCode: failure.reason };
   if (failure) {

@@ -36,6 +36,8 @@ export class RequestLog {
   ttftMs: number | null = null;
   finishReason: string | null = null;
   streamed = false;
+  /** Set when `usage` was counted by the gateway, not reported by the upstream. */
+  usageEstimated = false;
   readonly attempts: AttemptRecord[] = [];
   /** Runs once the row is recorded: a spend-limit reservation settles to the real charge here. */
   onFinish: ((row: UsageRecord) => void) | undefined;
@@ -85,6 +87,7 @@ export class RequestLog {
       finishReason: this.finishReason,
       errorCode,
       attempts: this.attempts,
+      usageEstimated: this.usageEstimated,
     };
     this.writer.record(row);
     this.onFinish?.(row);

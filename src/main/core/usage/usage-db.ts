@@ -95,6 +95,10 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE app_keys ADD COLUMN manage INTEGER NOT NULL DEFAULT 0;
   `,
+  // 1 when the upstream did not report the tokens and the gateway counted them (usage/usage-estimate.ts).
+  `
+  ALTER TABLE requests ADD COLUMN usage_estimated INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export function openDb(path: string, opts: { readonly?: boolean } = {}): Db {

@@ -23,6 +23,7 @@ interface RequestRowDb {
   finish_reason: string | null;
   error_code: string | null;
   attempts: string | null;
+  usage_estimated: number;
 }
 
 function fromDb(r: RequestRowDb): UsageRecord {
@@ -47,6 +48,7 @@ function fromDb(r: RequestRowDb): UsageRecord {
     finishReason: r.finish_reason,
     errorCode: r.error_code,
     attempts: r.attempts ? (JSON.parse(r.attempts) as AttemptRecord[]) : [],
+    usageEstimated: r.usage_estimated === 1,
   };
 }
 

@@ -48,6 +48,8 @@ export interface UsageRecord {
   finishReason: string | null;
   errorCode: string | null;
   attempts: AttemptRecord[];
+  /** The upstream did not report (all of) the tokens: the gateway counted them with a tokenizer. */
+  usageEstimated?: boolean;
 }
 
 export function toUsageRow(r: UsageRecord): UsageRow {
