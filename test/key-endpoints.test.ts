@@ -159,11 +159,11 @@ describe('GET /v1/key', () => {
 });
 
 describe('GET /v1/credits', () => {
-  type Credits = { data: { total_credits: null; total_usage: number; is_byok: boolean; note: string } };
+  type Credits = { data: { total_credits: number; total_usage: number; is_byok: boolean; note: string } };
 
-  it('says there are no credits (BYOK) and totals the cost of the calling key\'s requests only', async () => {
+  it('says nothing is prepaid (BYOK: credits equal usage) and totals the cost of the calling key\'s requests only', async () => {
     const { data } = await getJson<Credits>(beta, '/api/v1/credits');
-    expect(data.total_credits).toBeNull();
+    expect(data.total_credits).toBe(data.total_usage);
     expect(data.is_byok).toBe(true);
     expect(data.note).toMatch(/bring-your-own-key/);
     const betaSpent = sum(rowsOf('beta').map((r) => r.cost ?? 0));

@@ -47,6 +47,13 @@ export function getKey(ctx: GatewayContext, appKey: AppKey) {
       is_provisioning_key: false,
       expires_at: null,
       created_at: new Date(appKey.createdAt).toISOString(),
+      // Fields of OpenRouter's account model a local gateway has no use for, with their neutral values.
+      allowed_data_regions: [],
+      creator_user_id: null,
+      organization_id: null,
+      workspace_id: null,
+      free_model_daily_requests: { limit: 0, remaining: 0, used: 0 },
+      rate_limit: { requests: -1, interval: '10s', note: 'Switchyard sets no rate limit; each provider applies its own.' },
     },
   };
 }

@@ -33,6 +33,13 @@ function pricingOf(endpoint: Endpoint, rates: TokenRates) {
   return pricing;
 }
 
+/**
+ * OpenRouter's schemas require a price; "-1" is what OpenRouter itself lists for a model whose
+ * price is not fixed in advance (its auto router). Here it means the price is unknown: such a
+ * model's cost is logged as unknown and a spend-limited key cannot use it.
+ */
+const UNKNOWN_PRICING = { prompt: '-1', completion: '-1' };
+
 function union(lists: Iterable<readonly string[]>): string[] {
   const all = new Set<string>();
   for (const list of lists) for (const item of list) all.add(item);
@@ -76,16 +83,21 @@ function describe(ctx: GatewayContext, model: CatalogModel) {
     description: '',
     context_length: contextLength,
     architecture: architecture(union(infos.map((i) => i.inputModalities)), union(infos.map((i) => i.outputModalities))),
-    pricing: cheapest ? pricingOf(cheapest.endpoint, cheapest.rates) : null,
+    pricing: cheapest ? pricingOf(cheapest.endpoint, cheapest.rates) : UNKNOWN_PRICING,
     top_provider: { context_length: contextLength, max_completion_tokens: null, is_moderated: false },
     per_request_limits: null,
+    default_parameters: null,
+    supported_voices: null,
+    links: { details: `/api/v1/models/${model.id}/endpoints` },
     supported_parameters: union(infos.map((i) => i.supportedParameters ?? OPENAI_CHAT_PARAMETERS)),
     endpoints: model.endpoints.map((e) => ({ provider: e.provider.id, model: e.upstreamModel })),
   };
 }
 
 export function listModels(ctx: GatewayContext) {
-  return { object: 'list', data: ctx.catalog.models().map((m) => describe(ctx, m)) };
+  const data = ctx.catalog.models().map((m) => describe(ctx, m));
+  // One page holds every model: there is no next one.
+  return { object: 'list', data, total_count: data.length, links: { next: null } };
 }
 
 function resolveOr404(ctx: GatewayContext, id: string): Endpoint[] {
@@ -119,19 +131,23 @@ export function listEndpoints(ctx: GatewayContext, id: string) {
     const summary = health.summary(key);
     const circuit = ctx.routing.breaker.state(key);
     const cooldownUntil = ctx.routing.breaker.openUntil(key);
+    const parameters = info.supportedParameters ?? OPENAI_CHAT_PARAMETERS;
+    const tools = parameters.includes('tool_choice');
     return {
       name: `${endpoint.provider.id}: ${info.name ?? endpoint.upstreamModel}`,
       model_id: id,
       model_name: info.name ?? endpoint.upstreamModel,
       upstream_model: endpoint.upstreamModel,
-      context_length: info.contextLength,
-      pricing: rates ? pricingOf(endpoint, rates) : null,
+      // OpenRouter's schema needs a number: 0 says the window is unknown.
+      context_length: info.contextLength ?? 0,
+      pricing: rates ? pricingOf(endpoint, rates) : UNKNOWN_PRICING,
       provider_name: endpoint.provider.id,
       tag: endpoint.provider.id,
       quantization: 'unknown',
       max_completion_tokens: null,
       max_prompt_tokens: null,
-      supported_parameters: [...(info.supportedParameters ?? OPENAI_CHAT_PARAMETERS)],
+      supported_parameters: [...parameters],
+      supports_tool_choice: { auto: tools, none: tools, required: tools, function: tools },
       status: circuit === 'closed' ? 0 : -1,
       uptime_last_5m: last5m.uptime,
       uptime_last_30m: last30m.uptime,

@@ -100,6 +100,8 @@ export function createGatewayServer(ctx: GatewayContext, opts: HttpOptions): Gat
           return sendJson(res, 200, listEndpoints(ctx, decodePath(route.slice(8, -'/endpoints'.length))));
         }
         if (route.startsWith('/models/')) return sendJson(res, 200, getModel(ctx, decodePath(route.slice(8))));
+        // OpenRouter's own path for one model (its SDK's models.get), answered in its `{data}` shape.
+        if (route.startsWith('/model/')) return sendJson(res, 200, { data: getModel(ctx, decodePath(route.slice(7))) });
         if (route === '/generation') {
           return sendJson(res, 200, getGeneration(ctx, appKey, searchParams().get('id')));
         }

@@ -31,7 +31,7 @@ export class ChunkTap {
     if (reason) this.finishReason = reason;
     if (data.startsWith(ID_PREFIX) && !hasUsageObject(data)) {
       const end = data.indexOf('"', ID_PREFIX.length);
-      if (end > 0) return ID_PREFIX + this.generationId + data.slice(end);
+      if (end > 0) return ID_PREFIX + this.generationId + withoutNullFields(data.slice(end));
     }
     return this.rewriteParsed(data);
   }
@@ -46,6 +46,7 @@ export class ChunkTap {
     if (typeof chunk !== 'object' || chunk === null || Array.isArray(chunk)) return data;
     const obj = chunk as Record<string, unknown>;
     if ('id' in obj) obj.id = this.generationId;
+    for (const field of ABSENT_NOT_NULL) if (obj[field] === null) delete obj[field];
     const usage = parseOpenAiUsage(obj.usage);
     if (usage && typeof obj.usage === 'object' && obj.usage !== null) {
       this.usage = usage;
@@ -54,6 +55,22 @@ export class ChunkTap {
     }
     return JSON.stringify(obj);
   }
+}
+
+/**
+ * OpenAI sends `"system_fingerprint":null` and `"usage":null` in every chunk; OpenRouter's
+ * schemas (and its SDK, which validates each chunk) allow these fields absent, never null.
+ */
+const ABSENT_NOT_NULL = ['system_fingerprint', 'usage'] as const;
+const NULL_FIELDS = ABSENT_NOT_NULL.map((field) => `,"${field}":null`);
+
+function withoutNullFields(data: string): string {
+  let out = data;
+  for (const field of NULL_FIELDS) {
+    const at = out.indexOf(field);
+    if (at >= 0) out = out.slice(0, at) + out.slice(at + field.length);
+  }
+  return out;
 }
 
 function hasUsageObject(data: string): boolean {
