@@ -7,26 +7,51 @@ export const OPENAI_OUTPUT_FIELDS = ['content', 'reasoning', 'reasoning_content'
 /** The same for Anthropic stream events: text, thinking and tool-input deltas. */
 export const ANTHROPIC_OUTPUT_FIELDS = ['text', 'thinking', 'partial_json'] as const;
 
+/** Chunk JSON held before it is scanned: short answers are never scanned, long ones in batches of this many characters. */
+const SCAN_BATCH_CHARS = 1 << 20;
+
 /**
  * The text an answer generated, gathered from the chunk JSON the gateway relays, for the usage
  * row of an answer whose upstream never reported its usage (a cancelled stream, or a provider
- * that ignores `stream_options.include_usage`). Each chunk costs a few `indexOf` scans and keeps
- * only the raw string values; decoding and counting wait until an estimate is needed.
+ * that ignores `stream_options.include_usage`). The hot path only keeps a reference to each
+ * chunk; the chunks are scanned for their text fields when an estimate is needed, or a batch at a
+ * time once they exceed SCAN_BATCH_CHARS, which bounds the memory a long stream holds.
  */
 export class GeneratedText {
   private readonly keys: string[];
   private readonly pieces: string[] = [];
+  private held: string[] = [];
+  private heldChars = 0;
 
   constructor(fields: readonly string[] = OPENAI_OUTPUT_FIELDS) {
     this.keys = fields.map((field) => `"${field}":`);
   }
 
-  get isEmpty(): boolean {
-    return this.pieces.length === 0;
+  addChunk(json: string): void {
+    this.held.push(json);
+    this.heldChars += json.length;
+    if (this.heldChars > SCAN_BATCH_CHARS) this.scanHeld();
   }
 
-  /** Records the string values of the text fields of one chunk's JSON. */
-  addChunk(json: string): void {
+  /** Records the text of a whole (non-streamed) OpenAI answer. */
+  addAnswer(body: JsonObject): void {
+    this.addChunk(JSON.stringify(body.choices ?? []));
+  }
+
+  /** The generated text, decoded. */
+  text(): string {
+    this.scanHeld();
+    return this.pieces.map(decodeJsonString).join('');
+  }
+
+  private scanHeld(): void {
+    for (const json of this.held) this.scan(json);
+    this.held = [];
+    this.heldChars = 0;
+  }
+
+  /** Keeps the raw string values of the text fields of one chunk's JSON. */
+  private scan(json: string): void {
     for (const key of this.keys) {
       let at = json.indexOf(key);
       while (at >= 0) {
@@ -43,15 +68,6 @@ export class GeneratedText {
         at = json.indexOf(key, end);
       }
     }
-  }
-
-  /** Records the text of a whole (non-streamed) OpenAI answer. */
-  addAnswer(body: JsonObject): void {
-    this.addChunk(JSON.stringify(body.choices ?? []));
-  }
-
-  text(): string {
-    return this.pieces.map(decodeJsonString).join('');
   }
 }
 
@@ -122,10 +138,11 @@ export async function estimateMissingUsage(
   generated: GeneratedText,
   costOf: (usage: TokenUsage) => number | null,
 ): Promise<void> {
-  if (generated.isEmpty) return;
+  const text = generated.text();
+  if (text.length === 0) return;
   const count = await countTokensLater();
   const reported = log.usage ?? EMPTY_USAGE;
-  const completionTokens = Math.max(reported.completionTokens, count(generated.text()));
+  const completionTokens = Math.max(reported.completionTokens, count(text));
   const promptTokens = reported.promptTokens > 0 ? reported.promptTokens : estimatePrompt(body, count);
   if (completionTokens === reported.completionTokens && promptTokens === reported.promptTokens) return;
   log.usage = { ...reported, promptTokens, completionTokens };
