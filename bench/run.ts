@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { cleanUpNow, repoRoot } from './children.js';
 import { LoadClient } from './load-client.js';
 import { measure, type MeasureOptions } from './measure.js';
-import { buildChecks, buildNotes, renderMarkdown, renderText, type BenchReport, type SwitchyardOutcome } from './report.js';
+import { gatewayNames } from './load-protocol.js';
+import { buildChecks, buildNotes, renderMarkdown, renderText, type BenchReport, type GatewayReport } from './report.js';
 import {
+  gatewayDescriptions,
   startLeanProxy,
   startMockUpstream,
   startSwitchyard,
@@ -35,37 +37,38 @@ function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
 }
 
-async function startSwitchyardIfPossible(mockOrigin: string): Promise<{ target?: SwitchyardTarget; skipped?: string }> {
-  if (process.argv.includes('--no-switchyard')) return { skipped: '--no-switchyard was given' };
-  if (!switchyardCliExists()) return { skipped: `${switchyardCli} does not exist yet` };
-  return { target: await startSwitchyard(mockOrigin) };
+async function startSwitchyardsIfPossible(mockOrigin: string): Promise<{ targets: SwitchyardTarget[]; skipped?: string }> {
+  if (process.argv.includes('--no-switchyard')) return { targets: [], skipped: '--no-switchyard was given' };
+  if (!switchyardCliExists()) return { targets: [], skipped: `${switchyardCli} does not exist yet` };
+  const targets: SwitchyardTarget[] = [];
+  for (const name of gatewayNames) targets.push(await startSwitchyard(name, mockOrigin));
+  return { targets };
 }
 
 async function main(): Promise<void> {
   const startedAt = new Date();
   const loadAverageBefore = loadavg();
   const started: RunningTarget[] = [];
-  let switchyard: SwitchyardTarget | undefined;
   let load: LoadClient | undefined;
   try {
     const mock = await startMockUpstream(chunks, chunkDelayMs);
     started.push(mock);
     const lean = await startLeanProxy(mock.load.origin);
     started.push(lean);
-    const { target, skipped } = await startSwitchyardIfPossible(mock.load.origin);
-    switchyard = target;
-    if (switchyard) started.push(switchyard);
+    const { targets: switchyards, skipped } = await startSwitchyardsIfPossible(mock.load.origin);
+    started.push(...switchyards);
     log(`targets: ${started.map((entry) => `${entry.load.name} ${entry.load.origin} pid ${entry.pid}`).join(', ')}`);
     if (skipped) log(`Switchyard not measured: ${skipped}`);
 
     load = await LoadClient.start();
     const figures = await measure(started, load, measureOptions, log);
 
-    const outcome: SwitchyardOutcome = skipped ? { skipped } : {};
-    if (switchyard) {
-      const { exitCode, usage } = await switchyard.stopAndReadUsage();
-      Object.assign(outcome, { exitCode, usage });
-      log(`Switchyard exited ${exitCode}; usage log holds ${usage.rows} rows (${usage.streamedRows} streamed, ${usage.okRows} with status 200)`);
+    const gateways: GatewayReport[] = [];
+    for (const switchyard of switchyards) {
+      const name = switchyard.gateway;
+      const outcome = await switchyard.stopAndReadUsage();
+      log(`${name} exited ${outcome.exitCode}; usage log holds ${outcome.usage.rows} rows (${outcome.usage.streamedRows} streamed, ${outcome.usage.okRows} with status 200)`);
+      gateways.push({ name, config: gatewayDescriptions[name], outcome, checks: buildChecks(figures, name, outcome), notes: buildNotes(figures, name) });
     }
 
     const report: BenchReport = {
@@ -74,9 +77,8 @@ async function main(): Promise<void> {
       machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAverageBefore, loadAverageAfter: loadavg() },
       settings: { ...measureOptions, chunks, chunkDelayMs },
       figures,
-      switchyard: outcome,
-      checks: buildChecks(figures, outcome),
-      notes: buildNotes(figures),
+      ...(skipped ? { skipped } : {}),
+      gateways,
     };
     const resultsDir = join(repoRoot, 'bench', 'results');
     await mkdir(resultsDir, { recursive: true });
