@@ -1,7 +1,7 @@
 /**
  * A fast upstream for the bench, speaking OpenAI (`POST …/chat/completions`) and Anthropic
  * (`POST …/messages`, the event sequence of the recordings in test/fixtures/anthropic), run in its own process:
- * `node --import tsx bench/mock-upstream.ts --chunks 20 --chunk-delay-ms 5`.
+ * `node .bench-tmp/mock-upstream.mjs --chunks 20 --chunk-delay-ms 5` (built by bench/run.ts).
  * Prints `READY {"port":N}` once listening on 127.0.0.1.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

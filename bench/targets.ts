@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { removeOnCleanUp, repoRoot, runTs, spawnTs, stopChild, waitForReadyPort, type Watched } from './children.js';
+import { benchScript, noInstrumentation, removeOnCleanUp, repoRoot, runNode, spawnNode, stopChild, waitForReadyPort, type Instrumentation, type Watched } from './children.js';
 import type { GatewayName, LoadTarget, TargetName } from './load-protocol.js';
 
 const readyTimeoutMs = 30_000;
 const stopGraceMs = 15_000;
 
-export const switchyardCli = 'src/main/core/cli.ts';
+/** What `npm run serve` runs: the CLI as scripts/build-core.mjs builds it. */
+export const switchyardCli = 'out/cli/switchyard.mjs';
 
 export function switchyardCliExists(): boolean {
   return existsSync(join(repoRoot, switchyardCli));
@@ -34,12 +35,12 @@ function running(name: TargetName, watched: Watched, port: number, model = mockM
 }
 
 export async function startMockUpstream(chunks: number, chunkDelayMs: number): Promise<RunningTarget> {
-  const watched = spawnTs('mock upstream', 'bench/mock-upstream.ts', ['--chunks', String(chunks), '--chunk-delay-ms', String(chunkDelayMs)]);
+  const watched = spawnNode('mock upstream', benchScript('mock-upstream'), ['--chunks', String(chunks), '--chunk-delay-ms', String(chunkDelayMs)]);
   return running('direct', watched, await waitForReadyPort(watched, readyTimeoutMs));
 }
 
-export async function startLeanProxy(upstreamOrigin: string): Promise<RunningTarget> {
-  const watched = spawnTs('lean proxy', 'bench/lean-proxy.ts', ['--upstream', upstreamOrigin]);
+export async function startLeanProxy(upstreamOrigin: string, instrumentation = noInstrumentation): Promise<RunningTarget> {
+  const watched = spawnNode('lean proxy', benchScript('lean-proxy'), ['--upstream', upstreamOrigin], process.env, instrumentation);
   return running('lean', watched, await waitForReadyPort(watched, readyTimeoutMs));
 }
 
@@ -110,20 +111,20 @@ function gatewayConfig(name: GatewayName, mockOrigin: string): { model: string; 
   }
 }
 
-export async function startSwitchyard(name: GatewayName, mockOrigin: string): Promise<SwitchyardTarget> {
+export async function startSwitchyard(name: GatewayName, mockOrigin: string, instrumentation: Instrumentation = noInstrumentation): Promise<SwitchyardTarget> {
   const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
   removeOnCleanUp(dataDir);
   const configPath = join(dataDir, 'bench-config.json');
   const { model, config } = gatewayConfig(name, mockOrigin);
   await writeFile(configPath, JSON.stringify(config, null, 2));
-  const created = await runTs('switchyard app-keys create', switchyardCli, ['app-keys', 'create', '--name', 'bench', '--data-dir', dataDir], readyTimeoutMs);
+  const created = await runNode('switchyard app-keys create', switchyardCli, ['app-keys', 'create', '--name', 'bench', '--data-dir', dataDir], readyTimeoutMs);
   const appKey = created.split('\n')[0]?.trim() ?? '';
   if (!appKey.startsWith('sk-sy-')) throw new Error(`app-keys create printed no sk-sy- key on its first line: ${JSON.stringify(created.slice(0, 200))}`);
 
-  const watched = spawnTs(name, switchyardCli, ['serve', '--port', '0', '--data-dir', dataDir, '--config', configPath], {
+  const watched = spawnNode(name, switchyardCli, ['serve', '--port', '0', '--data-dir', dataDir, '--config', configPath], {
     ...process.env,
     MOCK_KEY: 'sk-mock-bench',
-  });
+  }, instrumentation);
   const server = await waitForServerFile(watched, join(dataDir, 'server.json'));
   const target = running(name, watched, server.port, model, { authorization: `Bearer ${appKey}` });
 
@@ -134,7 +135,7 @@ export async function startSwitchyard(name: GatewayName, mockOrigin: string): Pr
     pid: server.pid,
     stopAndReadUsage: async () => {
       const exitCode = await stopChild(watched.child, stopGraceMs);
-      const printed = await runTs('switchyard usage --json', switchyardCli, ['usage', '--json', '--data-dir', dataDir], readyTimeoutMs * 2);
+      const printed = await runNode('switchyard usage --json', switchyardCli, ['usage', '--json', '--data-dir', dataDir], readyTimeoutMs * 2);
       const rows = usageRowsSchema.parse(JSON.parse(printed));
       return {
         exitCode,
