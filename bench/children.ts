@@ -64,8 +64,8 @@ export function benchScript(name: BenchScript): string {
   return join(builtDir, `${name}.mjs`);
 }
 
-/** Builds the bench's child processes and Switchyard's CLI (scripts/build-core.mjs, as `npm run serve` does). */
-export async function buildScripts(): Promise<void> {
+/** Builds the bench's child processes and, unless another build is measured, Switchyard's CLI (scripts/build-core.mjs, as `npm run serve` does). */
+export async function buildScripts(options: { core: boolean }): Promise<void> {
   const names: BenchScript[] = ['mock-upstream', 'lean-proxy', 'load-worker', 'loop-monitor'];
   await build({
     absWorkingDir: repoRoot,
@@ -79,7 +79,7 @@ export async function buildScripts(): Promise<void> {
     target: 'node20',
     logLevel: 'warning',
   });
-  execFileSync(process.execPath, ['scripts/build-core.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+  if (options.core) execFileSync(process.execPath, ['scripts/build-core.mjs'], { cwd: repoRoot, stdio: 'inherit' });
 }
 
 /** Node flags and environment a measured process starts with (profiling, the event-loop monitor). */

@@ -16,6 +16,7 @@ import { LoopWatch, renderLoopReports } from './loop-watch.js';
 import { LoadClient } from './load-client.js';
 import { measure, type MeasureOptions } from './measure.js';
 import { gatewayNames, type TargetName } from './load-protocol.js';
+import { stringFlag } from './child-io.js';
 import { buildChecks, buildNotes, renderMarkdown, renderText, type BenchReport, type GatewayReport } from './report.js';
 import {
   gatewayDescriptions,
@@ -23,8 +24,8 @@ import {
   startMockUpstream,
   startSwitchyard,
   stopTarget,
+  cliExists,
   switchyardCli,
-  switchyardCliExists,
   type RunningTarget,
   type SwitchyardTarget,
 } from './targets.js';
@@ -43,6 +44,8 @@ function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
 }
 
+/** `--cli FILE`: another build of the CLI (e.g. an older commit's, for a before/after in one run's terms). */
+const cli = stringFlag('--cli') ?? switchyardCli;
 const cpuProfile = process.argv.includes('--cpu-prof');
 const loopMonitor = process.argv.includes('--loop-monitor');
 const scratch = join(repoRoot, '.bench-tmp');
@@ -63,11 +66,11 @@ function instrumentationFor(name: TargetName): Instrumentation {
 
 async function startSwitchyardsIfPossible(mockOrigin: string): Promise<{ targets: SwitchyardTarget[]; skipped?: string }> {
   if (process.argv.includes('--no-switchyard')) return { targets: [], skipped: '--no-switchyard was given' };
-  if (!switchyardCliExists()) return { targets: [], skipped: `${switchyardCli} does not exist yet` };
+  if (!cliExists(cli)) return { targets: [], skipped: `${cli} does not exist` };
   const targets: SwitchyardTarget[] = [];
   for (const name of gatewayNames) {
     if (cpuProfile) await rm(profileDir(name), { recursive: true, force: true });
-    targets.push(await startSwitchyard(name, mockOrigin, instrumentationFor(name)));
+    targets.push(await startSwitchyard(name, mockOrigin, cli, instrumentationFor(name)));
   }
   return { targets };
 }
@@ -78,7 +81,7 @@ async function profileReport(): Promise<string> {
   for (const name of gatewayNames) {
     const files = (await readdir(profileDir(name))).filter((file) => file.endsWith('.cpuprofile'));
     const file = files[0];
-    if (file) sections.push(renderProfile(name, summarizeProfile(join(profileDir(name), file), join(repoRoot, switchyardCli))));
+    if (file) sections.push(renderProfile(name, summarizeProfile(join(profileDir(name), file), join(repoRoot, cli))));
   }
   return sections.join('\n');
 }
@@ -89,7 +92,7 @@ async function main(): Promise<void> {
   const started: RunningTarget[] = [];
   let load: LoadClient | undefined;
   try {
-    await buildScripts();
+    await buildScripts({ core: cli === switchyardCli });
     const mock = await startMockUpstream(chunks, chunkDelayMs);
     started.push(mock);
     const lean = await startLeanProxy(mock.load.origin, instrumentationFor('lean'));

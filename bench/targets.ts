@@ -14,8 +14,8 @@ const stopGraceMs = 15_000;
 /** What `npm run serve` runs: the CLI as scripts/build-core.mjs builds it. */
 export const switchyardCli = 'out/cli/switchyard.mjs';
 
-export function switchyardCliExists(): boolean {
-  return existsSync(join(repoRoot, switchyardCli));
+export function cliExists(cli: string): boolean {
+  return existsSync(join(repoRoot, cli));
 }
 
 /** A server process under test: where to send requests and which pid to watch in /proc. */
@@ -111,17 +111,17 @@ function gatewayConfig(name: GatewayName, mockOrigin: string): { model: string; 
   }
 }
 
-export async function startSwitchyard(name: GatewayName, mockOrigin: string, instrumentation: Instrumentation = noInstrumentation): Promise<SwitchyardTarget> {
+export async function startSwitchyard(name: GatewayName, mockOrigin: string, cli = switchyardCli, instrumentation: Instrumentation = noInstrumentation): Promise<SwitchyardTarget> {
   const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
   removeOnCleanUp(dataDir);
   const configPath = join(dataDir, 'bench-config.json');
   const { model, config } = gatewayConfig(name, mockOrigin);
   await writeFile(configPath, JSON.stringify(config, null, 2));
-  const created = await runNode('switchyard app-keys create', switchyardCli, ['app-keys', 'create', '--name', 'bench', '--data-dir', dataDir], readyTimeoutMs);
+  const created = await runNode('switchyard app-keys create', cli, ['app-keys', 'create', '--name', 'bench', '--data-dir', dataDir], readyTimeoutMs);
   const appKey = created.split('\n')[0]?.trim() ?? '';
   if (!appKey.startsWith('sk-sy-')) throw new Error(`app-keys create printed no sk-sy- key on its first line: ${JSON.stringify(created.slice(0, 200))}`);
 
-  const watched = spawnNode(name, switchyardCli, ['serve', '--port', '0', '--data-dir', dataDir, '--config', configPath], {
+  const watched = spawnNode(name, cli, ['serve', '--port', '0', '--data-dir', dataDir, '--config', configPath], {
     ...process.env,
     MOCK_KEY: 'sk-mock-bench',
   }, instrumentation);
@@ -135,7 +135,7 @@ export async function startSwitchyard(name: GatewayName, mockOrigin: string, ins
     pid: server.pid,
     stopAndReadUsage: async () => {
       const exitCode = await stopChild(watched.child, stopGraceMs);
-      const printed = await runNode('switchyard usage --json', switchyardCli, ['usage', '--json', '--data-dir', dataDir], readyTimeoutMs * 2);
+      const printed = await runNode('switchyard usage --json', cli, ['usage', '--json', '--data-dir', dataDir], readyTimeoutMs * 2);
       const rows = usageRowsSchema.parse(JSON.parse(printed));
       return {
         exitCode,
