@@ -1,11 +1,12 @@
 /** Spawning, watching and always killing the bench's child processes. */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { READY_PREFIX } from './child-io.js';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -54,14 +55,53 @@ function watch(child: ChildProcess, label: string): Watched {
   return { child, label, output: () => tail };
 }
 
-/** Runs a TypeScript entry point under the tsx loader directly, so the child's pid is the server's. */
-export function spawnTs(label: string, script: string, args: string[], env: NodeJS.ProcessEnv = process.env): Watched {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** The bench's own processes, built to plain JavaScript like Switchyard's CLI: no TypeScript loader in any measured process. */
+export type BenchScript = 'mock-upstream' | 'lean-proxy' | 'load-worker' | 'loop-monitor';
+
+const builtDir = join(repoRoot, '.bench-tmp');
+
+export function benchScript(name: BenchScript): string {
+  return join(builtDir, `${name}.mjs`);
+}
+
+/** Builds the bench's child processes and, unless another build is measured, Switchyard's CLI (scripts/build-core.mjs, as `npm run serve` does). */
+export async function buildScripts(options: { core: boolean }): Promise<void> {
+  const names: BenchScript[] = ['mock-upstream', 'lean-proxy', 'load-worker', 'loop-monitor'];
+  await build({
+    absWorkingDir: repoRoot,
+    entryPoints: names.map((name) => `bench/${name}.ts`),
+    outdir: builtDir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  if (options.core) execFileSync(process.execPath, ['scripts/build-core.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+}
+
+/** Node flags and environment a measured process starts with (profiling, the event-loop monitor). */
+export interface Instrumentation {
+  nodeArgs: string[];
+  env: Record<string, string>;
+}
+
+export const noInstrumentation: Instrumentation = { nodeArgs: [], env: {} };
+
+/** Runs a built entry point directly, so the child's pid is the server's. */
+export function spawnNode(label: string, script: string, args: string[], env: NodeJS.ProcessEnv = process.env, instrumentation = noInstrumentation): Watched {
+  const child = spawn(process.execPath, [...instrumentation.nodeArgs, script, ...args], {
+    cwd: repoRoot,
+    env: { ...env, ...instrumentation.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return watch(register(child), label);
 }
 
-export function forkTs(script: string): ChildProcess {
-  return register(fork(script, [], { cwd: repoRoot, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+export function forkNode(script: string): ChildProcess {
+  return register(fork(script, [], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
 }
 
 function exitError(watched: Watched, code: number | null, signal: NodeJS.Signals | null): Error {
@@ -111,17 +151,17 @@ export async function stopChild(child: ChildProcess, graceMs: number): Promise<n
 }
 
 /**
- * Runs a short-lived TypeScript CLI command to completion, bounded in time; rejects on non-zero exit.
+ * Runs a short-lived CLI command to completion, bounded in time; rejects on non-zero exit.
  * Its stdout goes to a file, not a pipe: a CLI that exits right after writing to a pipe loses
  * the tail of a large output (pipe writes are asynchronous in Node), while file writes are not.
  */
-export async function runTs(label: string, script: string, args: string[], timeoutMs: number): Promise<string> {
+export async function runNode(label: string, script: string, args: string[], timeoutMs: number): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-bench-out-'));
   removeOnCleanUp(dir);
   const stdoutPath = join(dir, 'stdout');
   const stdoutFile = await open(stdoutPath, 'w');
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot, stdio: ['ignore', stdoutFile.fd, 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { cwd: repoRoot, stdio: ['ignore', stdoutFile.fd, 'pipe'] });
     register(child);
     let stderr = '';
     child.stderr?.on('data', (part: Buffer) => {

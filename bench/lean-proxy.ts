@@ -1,7 +1,7 @@
 /**
  * The floor for a Node gateway: node:http in, undici out, bytes passed through untouched
  * (no parsing, no logging, no auth). Run in its own process:
- * `node --import tsx bench/lean-proxy.ts --upstream http://127.0.0.1:PORT`.
+ * `node .bench-tmp/lean-proxy.mjs --upstream http://127.0.0.1:PORT` (built by bench/run.ts).
  * Prints `READY {"port":N}` once listening on 127.0.0.1.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';

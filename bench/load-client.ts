@@ -1,6 +1,6 @@
 /** The parent's side of the load generator: one forked process, one job at a time. */
 import type { ChildProcess } from 'node:child_process';
-import { forkTs, stopChild } from './children.js';
+import { benchScript, forkNode, stopChild } from './children.js';
 import { workerMessageSchema, type LoadJob, type TargetTally } from './load-protocol.js';
 
 /** Over a job's own duration; the worker drains in-flight requests for at most 10 s itself. */
@@ -10,7 +10,7 @@ export class LoadClient {
   private constructor(private readonly worker: ChildProcess) {}
 
   static async start(): Promise<LoadClient> {
-    const worker = forkTs('bench/load-worker.ts');
+    const worker = forkNode(benchScript('load-worker'));
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('load generator not ready after 30 s')), 30_000);
       worker.once('message', (raw: unknown) => {

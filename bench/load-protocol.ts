@@ -1,12 +1,21 @@
 /** Messages between bench/run.ts and the load generator process (bench/load-worker.ts). */
 import { z } from 'zod';
 
-export const targetNames = ['direct', 'lean', 'switchyard'] as const;
+/**
+ * Switchyard runs once per config users have (DESIGN.md §6): an override-priced openai-compatible
+ * provider, an `openai` provider priced from genai-prices, and an Anthropic upstream translated
+ * to OpenAI's wire format. Each is its own process, measured against the same lean proxy.
+ */
+export const gatewayNames = ['switchyard-override', 'switchyard-catalog', 'switchyard-anthropic'] as const;
+export type GatewayName = (typeof gatewayNames)[number];
+export const targetNames = ['direct', 'lean', ...gatewayNames] as const;
 export type TargetName = (typeof targetNames)[number];
 
 export const loadTargetSchema = z.object({
   name: z.enum(targetNames),
   origin: z.url(),
+  /** The model id the client asks for: what routes the request to the endpoint under test. */
+  model: z.string(),
   headers: z.record(z.string(), z.string()),
 });
 export type LoadTarget = z.infer<typeof loadTargetSchema>;

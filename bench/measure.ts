@@ -170,15 +170,30 @@ class Measurement {
   }
 }
 
-export async function measure(targets: readonly RunningTarget[], load: LoadClient, options: MeasureOptions, log: Log): Promise<TargetFigures[]> {
+/** Told when each measured phase starts and ends (an event-loop monitor brackets them). */
+export interface PhaseWatcher {
+  start(phase: string): void;
+  end(phase: string): Promise<void>;
+}
+
+const noWatcher: PhaseWatcher = { start: () => undefined, end: async () => undefined };
+
+async function watched<T>(watcher: PhaseWatcher, phase: string, run: () => Promise<T>): Promise<T> {
+  watcher.start(phase);
+  const result = await run();
+  await watcher.end(phase);
+  return result;
+}
+
+export async function measure(targets: readonly RunningTarget[], load: LoadClient, options: MeasureOptions, log: Log, watcher = noWatcher): Promise<TargetFigures[]> {
   const measurement = new Measurement(targets, load, options, log);
   // Streams first: the peak RSS under 50 streams should not carry the heap a JSON flood left behind.
   await measurement.warmUp('stream');
-  const stream = await measurement.throughput('stream');
+  const stream = await watched(watcher, 'streams c=50', () => measurement.throughput('stream'));
   await measurement.warmUp('json');
-  const json = await measurement.throughput('json');
-  const latency = await measurement.latency('json', options.latencyRate, options.latencyMs);
-  const ttft = await measurement.latency('stream', options.ttftRate, options.ttftMs);
+  const json = await watched(watcher, 'JSON c=50', () => measurement.throughput('json'));
+  const latency = await watched(watcher, `JSON ${options.latencyRate}/s`, () => measurement.latency('json', options.latencyRate, options.latencyMs));
+  const ttft = await watched(watcher, `streams ${options.ttftRate}/s`, () => measurement.latency('stream', options.ttftRate, options.ttftMs));
 
   return targets.map((target) => {
     const name = target.load.name;

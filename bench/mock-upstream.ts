@@ -1,6 +1,7 @@
 /**
- * A fast OpenAI-compatible upstream for the bench, run in its own process:
- * `node --import tsx bench/mock-upstream.ts --chunks 20 --chunk-delay-ms 5`.
+ * A fast upstream for the bench, speaking OpenAI (`POST …/chat/completions`) and Anthropic
+ * (`POST …/messages`, the event sequence of the recordings in test/fixtures/anthropic), run in its own process:
+ * `node .bench-tmp/mock-upstream.mjs --chunks 20 --chunk-delay-ms 5` (built by bench/run.ts).
  * Prints `READY {"port":N}` once listening on 127.0.0.1.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -12,6 +13,7 @@ const chunkDelayMs = numberFlag('--chunk-delay-ms', 5);
 
 const requestSchema = z.object({
   model: z.string().default('bench-model'),
+  max_tokens: z.number().optional(),
   stream: z.boolean().optional(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).optional(),
 });
@@ -72,12 +74,50 @@ function streamEvents(request: ChatRequest): string[] {
   return events;
 }
 
-function sendStream(request: ChatRequest, res: ServerResponse): void {
-  const events = streamEvents(request);
+function messageId(): string {
+  sequence += 1;
+  return `msg_bench${process.pid}x${sequence}`;
+}
+
+const anthropicUsage = { input_tokens: promptTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: completionTokens };
+
+function messageBody(request: ChatRequest): string {
+  return JSON.stringify({
+    id: messageId(),
+    type: 'message',
+    role: 'assistant',
+    model: request.model,
+    content: [{ type: 'text', text: Array.from({ length: chunkCount }, (_, i) => tokenAt(i)).join('') }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage: anthropicUsage,
+  });
+}
+
+/** Anthropic's SSE events of one message, in the order the Messages API sends them. */
+function messageEvents(request: ChatRequest): string[] {
+  const event = (payload: { type: string; [field: string]: unknown }): string => `event: ${payload.type}\ndata: ${JSON.stringify(payload)}\n\n`;
+  const events = [
+    event({
+      type: 'message_start',
+      message: { id: messageId(), type: 'message', role: 'assistant', model: request.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...anthropicUsage, output_tokens: 1 } },
+    }),
+    event({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
+  ];
+  for (let i = 0; i < chunkCount; i += 1) {
+    events.push(event({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: tokenAt(i) } }));
+  }
+  events.push(event({ type: 'content_block_stop', index: 0 }));
+  events.push(event({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: anthropicUsage }));
+  events.push(event({ type: 'message_stop' }));
+  return events;
+}
+
+/** The first event and the first token leave together, so time-to-first-token carries no timer jitter. */
+function sendEvents(events: readonly string[], firstWrite: number, res: ServerResponse): void {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-  // The role chunk and the first token leave together, so time-to-first-token carries no timer jitter.
-  res.write(events[0] + (events[1] ?? ''));
-  let next = 2;
+  res.write(events.slice(0, firstWrite).join(''));
+  let next = firstWrite;
   const timer = setInterval(() => {
     const chunk = events[next];
     next += 1;
@@ -97,7 +137,8 @@ function sendJson(res: ServerResponse, status: number, body: string): void {
 }
 
 function handle(req: IncomingMessage, res: ServerResponse): void {
-  if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
+  const anthropic = req.method === 'POST' && req.url?.endsWith('/messages') === true;
+  if (!anthropic && (req.method !== 'POST' || !req.url?.endsWith('/chat/completions'))) {
     sendJson(res, 404, JSON.stringify({ error: { code: 404, message: `no route ${req.method} ${req.url}`, type: 'not_found' } }));
     return;
   }
@@ -115,7 +156,11 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       sendJson(res, 400, JSON.stringify({ error: { code: 400, message: 'invalid chat request', type: 'invalid_request_error' } }));
       return;
     }
-    if (request.data.stream) sendStream(request.data, res);
+    if (anthropic) {
+      // message_start, content_block_start and the first text delta: the first token.
+      if (request.data.stream) sendEvents(messageEvents(request.data), 3, res);
+      else sendJson(res, 200, messageBody(request.data));
+    } else if (request.data.stream) sendEvents(streamEvents(request.data), 2, res);
     else sendJson(res, 200, completionBody(request.data));
   });
 }

@@ -1,5 +1,5 @@
 /** Turns the figures into the checks of DESIGN.md §6 and renders them as text, markdown and JSON. */
-import type { TargetName } from './load-protocol.js';
+import type { GatewayName, TargetName } from './load-protocol.js';
 import type { MeasureOptions, RoundFigures, TargetFigures } from './measure.js';
 import { median } from './stats.js';
 import type { UsageTally } from './targets.js';
@@ -19,10 +19,18 @@ export interface Check {
 }
 
 export interface SwitchyardOutcome {
-  /** Why Switchyard was not measured, when it was not. */
-  skipped?: string;
   usage?: UsageTally;
   exitCode?: number | null;
+}
+
+/** One Switchyard config, judged against the direct mock and the lean proxy of the same run. */
+export interface GatewayReport {
+  name: GatewayName;
+  /** What the config is, for the reader. */
+  config: string;
+  outcome: SwitchyardOutcome;
+  checks: Check[];
+  notes: string[];
 }
 
 export interface BenchReport {
@@ -31,9 +39,9 @@ export interface BenchReport {
   machine: { node: string; cpus: number; cpuModel: string; loadAverageBefore: number[]; loadAverageAfter: number[] };
   settings: MeasureOptions & { chunks: number; chunkDelayMs: number };
   figures: TargetFigures[];
-  switchyard: SwitchyardOutcome;
-  checks: Check[];
-  notes: string[];
+  /** Why Switchyard was not measured, when it was not. */
+  skipped?: string;
+  gateways: GatewayReport[];
 }
 
 const mib = 1024 * 1024;
@@ -56,11 +64,11 @@ function roundRatios(gateway: readonly RoundFigures[], lean: readonly RoundFigur
   });
 }
 
-export function buildChecks(figures: readonly TargetFigures[], switchyard: SwitchyardOutcome): Check[] {
+export function buildChecks(figures: readonly TargetFigures[], name: GatewayName, switchyard: SwitchyardOutcome): Check[] {
   const byName = new Map<TargetName, TargetFigures>(figures.map((entry) => [entry.name, entry]));
   const direct = byName.get('direct');
   const lean = byName.get('lean');
-  const gateway = byName.get('switchyard');
+  const gateway = byName.get(name);
   const limits = { throughput: 0.8, cpu: 2, rssMiB: 50, ...latencyLimits };
 
   const checks: Check[] = [];
@@ -101,10 +109,10 @@ export function buildChecks(figures: readonly TargetFigures[], switchyard: Switc
  * one, the machine, not the gateway alone, set that figure, and Switchyard's distance to the
  * lean proxy says what is the gateway's.
  */
-export function buildNotes(figures: readonly TargetFigures[]): string[] {
+export function buildNotes(figures: readonly TargetFigures[], name: GatewayName): string[] {
   const direct = figures.find((entry) => entry.name === 'direct');
   const lean = figures.find((entry) => entry.name === 'lean');
-  const gateway = figures.find((entry) => entry.name === 'switchyard');
+  const gateway = figures.find((entry) => entry.name === name);
   if (!direct || !lean) return [];
   const floors = [
     { what: 'JSON latency p50', limit: latencyLimits.p50Ms, read: (f: TargetFigures) => f.latency.p50Ms },
@@ -152,23 +160,23 @@ function formatCheckValue(check: Check): string {
 
 type Row = [measure: string, direct: string, lean: string, switchyard: string, versus: string, target: string, result: string];
 
-function tableRows(report: BenchReport): Row[] {
+function tableRows(report: BenchReport, gatewayReport: GatewayReport): Row[] {
   const byName = new Map<TargetName, TargetFigures>(report.figures.map((entry) => [entry.name, entry]));
-  const checkById = new Map(report.checks.map((check) => [check.id, check]));
+  const checkById = new Map(gatewayReport.checks.map((check) => [check.id, check]));
   const cells = (read: (figures: TargetFigures) => number, digits: number): [string, string, string] => {
     const cell = (name: TargetName): string => {
       const figures = byName.get(name);
       return figures ? fixed(read(figures), digits) : dash;
     };
-    return [cell('direct'), cell('lean'), cell('switchyard')];
+    return [cell('direct'), cell('lean'), cell(gatewayReport.name)];
   };
   const row = (checkId: string, label: string, values: [string, string, string]): Row => {
     const check = checkById.get(checkId);
     return [label, ...values, check ? formatCheckValue(check) : dash, check?.target ?? dash, check?.status ?? dash];
   };
   const c = report.settings.concurrency;
-  const usage = report.switchyard.usage;
-  const gateway = byName.get('switchyard');
+  const { usage, exitCode } = gatewayReport.outcome;
+  const gateway = byName.get(gatewayReport.name);
   return [
     row('json-throughput', `JSON throughput, c=${c} (req/s)`, cells((f) => f.json.requestsPerSecond, 0)),
     row('stream-throughput', `SSE throughput, c=${c} (streams/s)`, cells((f) => f.stream.requestsPerSecond, 0)),
@@ -180,7 +188,7 @@ function tableRows(report: BenchReport): Row[] {
     row('ttft-p50', `Time to first token p50 @ ${report.settings.ttftRate} streams/s (ms)`, cells((f) => f.ttft.p50Ms, 2)),
     row('logged', 'Usage rows / requests answered', [dash, dash, usage && gateway ? `${usage.rows} / ${gateway.answeredTotal}` : dash]),
     row('clean-answers', 'Non-2xx, failed or unfinished answers', cells(badAnswers, 0)),
-    row('sigterm-exit', 'Exit code after SIGTERM', [dash, dash, report.switchyard.exitCode === undefined ? dash : String(report.switchyard.exitCode)]),
+    row('sigterm-exit', 'Exit code after SIGTERM', [dash, dash, exitCode === undefined ? dash : String(exitCode)]),
   ];
 }
 
@@ -192,24 +200,35 @@ function summaryLines(report: BenchReport): string[] {
     `Run ${report.startedAt}, ${report.durationSeconds.toFixed(0)} s; Node ${machine.node}, ${machine.cpus} × ${machine.cpuModel}; load average ${machine.loadAverageBefore.map((v) => v.toFixed(2)).join(' ')} before, ${machine.loadAverageAfter.map((v) => v.toFixed(2)).join(' ')} after.`,
     `Closed loop at c=${settings.concurrency}: one target at a time, ${settings.throughputRounds} rounds of ${settings.phaseMs / 1000} s per target and mode, order rotated every round; ratios are medians of per-round ratios. Open loop, all targets taking turns on one schedule: ${settings.latencyMs / 1000} s of JSON at ${settings.latencyRate} req/s per target, then ${settings.ttftMs / 1000} s of streams at ${settings.ttftRate}/s per target. Mock stream: ${settings.chunks} content chunks, ${settings.chunkDelayMs} ms apart.`,
   ];
-  if (report.switchyard.skipped) lines.push(`Switchyard not measured: ${report.switchyard.skipped}`);
-  return [...lines, ...report.notes];
+  if (report.skipped) lines.push(`Switchyard not measured: ${report.skipped}`);
+  return lines;
+}
+
+function gatewayTitle(gateway: GatewayReport): string {
+  return `${gateway.name}: ${gateway.config}`;
 }
 
 export function renderMarkdown(report: BenchReport): string {
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
   return [
     ...summaryLines(report).map((text) => `${text}\n`),
-    line(header),
-    line(header.map(() => '---')),
-    ...tableRows(report).map(line),
-    '',
+    ...report.gateways.flatMap((gateway) => [
+      `### ${gatewayTitle(gateway)}\n`,
+      ...gateway.notes.map((text) => `${text}\n`),
+      line(header),
+      line(header.map(() => '---')),
+      ...tableRows(report, gateway).map(line),
+      '',
+    ]),
   ].join('\n');
 }
 
 export function renderText(report: BenchReport): string {
-  const rows = [header, ...tableRows(report)];
-  const widths = header.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
-  const format = (row: Row): string => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
-  return [...summaryLines(report), '', format(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.slice(1).map(format), ''].join('\n');
+  const tables = report.gateways.map((gateway) => {
+    const rows = [header, ...tableRows(report, gateway)];
+    const widths = header.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
+    const format = (row: Row): string => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+    return [gatewayTitle(gateway), ...gateway.notes, '', format(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.slice(1).map(format), ''].join('\n');
+  });
+  return [...summaryLines(report), '', ...tables].join('\n');
 }

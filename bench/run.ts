@@ -1,22 +1,31 @@
 /**
- * `npm run bench [-- --quick] [-- --no-switchyard]`: direct mock upstream, lean proxy and
- * Switchyard measured side by side in one run (DESIGN.md §6). Writes bench/results/latest.json
- * and latest.md. Exits 0 whatever the figures (it is a report); non-zero only when the harness fails.
+ * `npm run bench [-- --quick] [-- --no-switchyard] [-- --cpu-prof] [-- --loop-monitor]`: direct
+ * mock upstream, lean proxy and Switchyard measured side by side in one run (DESIGN.md §6).
+ * Writes bench/results/latest.json and latest.md; `--cpu-prof` adds latest-profile.md (where
+ * each Switchyard process spent its CPU), `--loop-monitor` latest-loop.md (event-loop delay and
+ * GC per phase, lean proxy and Switchyard; the monitor's 1 ms timer costs a little CPU, so
+ * figures of such a run are not the ones to quote). Exits 0 whatever the figures (it is a
+ * report); non-zero only when the harness fails.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { cleanUpNow, repoRoot } from './children.js';
+import { benchScript, buildScripts, cleanUpNow, noInstrumentation, repoRoot, type Instrumentation } from './children.js';
+import { renderProfile, summarizeProfile } from './cpu-profile.js';
+import { LoopWatch, renderLoopReports } from './loop-watch.js';
 import { LoadClient } from './load-client.js';
 import { measure, type MeasureOptions } from './measure.js';
-import { buildChecks, buildNotes, renderMarkdown, renderText, type BenchReport, type SwitchyardOutcome } from './report.js';
+import { gatewayNames, type TargetName } from './load-protocol.js';
+import { stringFlag } from './child-io.js';
+import { buildChecks, buildNotes, renderMarkdown, renderText, type BenchReport, type GatewayReport } from './report.js';
 import {
+  gatewayDescriptions,
   startLeanProxy,
   startMockUpstream,
   startSwitchyard,
   stopTarget,
+  cliExists,
   switchyardCli,
-  switchyardCliExists,
   type RunningTarget,
   type SwitchyardTarget,
 } from './targets.js';
@@ -35,37 +44,76 @@ function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
 }
 
-async function startSwitchyardIfPossible(mockOrigin: string): Promise<{ target?: SwitchyardTarget; skipped?: string }> {
-  if (process.argv.includes('--no-switchyard')) return { skipped: '--no-switchyard was given' };
-  if (!switchyardCliExists()) return { skipped: `${switchyardCli} does not exist yet` };
-  return { target: await startSwitchyard(mockOrigin) };
+/** `--cli FILE`: another build of the CLI (e.g. an older commit's, for a before/after in one run's terms). */
+const cli = stringFlag('--cli') ?? switchyardCli;
+const cpuProfile = process.argv.includes('--cpu-prof');
+const loopMonitor = process.argv.includes('--loop-monitor');
+const scratch = join(repoRoot, '.bench-tmp');
+const profileDir = (name: TargetName) => join(scratch, 'profiles', name);
+const loopReportPath = (name: TargetName) => join(scratch, `loop-${name}.jsonl`);
+
+function instrumentationFor(name: TargetName): Instrumentation {
+  if (name === 'direct') return noInstrumentation;
+  const nodeArgs: string[] = [];
+  const env: Record<string, string> = {};
+  if (cpuProfile && name !== 'lean') nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir(name));
+  if (loopMonitor) {
+    nodeArgs.push('--import', benchScript('loop-monitor'));
+    env.BENCH_LOOP_REPORT = loopReportPath(name);
+  }
+  return { nodeArgs, env };
+}
+
+async function startSwitchyardsIfPossible(mockOrigin: string): Promise<{ targets: SwitchyardTarget[]; skipped?: string }> {
+  if (process.argv.includes('--no-switchyard')) return { targets: [], skipped: '--no-switchyard was given' };
+  if (!cliExists(cli)) return { targets: [], skipped: `${cli} does not exist` };
+  const targets: SwitchyardTarget[] = [];
+  for (const name of gatewayNames) {
+    if (cpuProfile) await rm(profileDir(name), { recursive: true, force: true });
+    targets.push(await startSwitchyard(name, mockOrigin, cli, instrumentationFor(name)));
+  }
+  return { targets };
+}
+
+/** Where each Switchyard process spent its CPU over the whole run, from its `--cpu-prof` profile. */
+async function profileReport(): Promise<string> {
+  const sections = [`CPU profiles (node --cpu-prof) of each Switchyard process over the whole run, ${new Date().toISOString()}.`, ''];
+  for (const name of gatewayNames) {
+    const files = (await readdir(profileDir(name))).filter((file) => file.endsWith('.cpuprofile'));
+    const file = files[0];
+    if (file) sections.push(renderProfile(name, summarizeProfile(join(profileDir(name), file), join(repoRoot, cli))));
+  }
+  return sections.join('\n');
 }
 
 async function main(): Promise<void> {
   const startedAt = new Date();
   const loadAverageBefore = loadavg();
   const started: RunningTarget[] = [];
-  let switchyard: SwitchyardTarget | undefined;
   let load: LoadClient | undefined;
   try {
+    await buildScripts({ core: cli === switchyardCli });
     const mock = await startMockUpstream(chunks, chunkDelayMs);
     started.push(mock);
-    const lean = await startLeanProxy(mock.load.origin);
+    const lean = await startLeanProxy(mock.load.origin, instrumentationFor('lean'));
     started.push(lean);
-    const { target, skipped } = await startSwitchyardIfPossible(mock.load.origin);
-    switchyard = target;
-    if (switchyard) started.push(switchyard);
+    const { targets: switchyards, skipped } = await startSwitchyardsIfPossible(mock.load.origin);
+    started.push(...switchyards);
     log(`targets: ${started.map((entry) => `${entry.load.name} ${entry.load.origin} pid ${entry.pid}`).join(', ')}`);
     if (skipped) log(`Switchyard not measured: ${skipped}`);
 
     load = await LoadClient.start();
-    const figures = await measure(started, load, measureOptions, log);
+    const loopWatch = loopMonitor
+      ? new LoopWatch(started.filter((target) => target.load.name !== 'direct').map((target) => ({ name: target.load.name, pid: target.pid, reportPath: loopReportPath(target.load.name) })))
+      : undefined;
+    const figures = await measure(started, load, measureOptions, log, loopWatch);
 
-    const outcome: SwitchyardOutcome = skipped ? { skipped } : {};
-    if (switchyard) {
-      const { exitCode, usage } = await switchyard.stopAndReadUsage();
-      Object.assign(outcome, { exitCode, usage });
-      log(`Switchyard exited ${exitCode}; usage log holds ${usage.rows} rows (${usage.streamedRows} streamed, ${usage.okRows} with status 200)`);
+    const gateways: GatewayReport[] = [];
+    for (const switchyard of switchyards) {
+      const name = switchyard.gateway;
+      const outcome = await switchyard.stopAndReadUsage();
+      log(`${name} exited ${outcome.exitCode}; usage log holds ${outcome.usage.rows} rows (${outcome.usage.streamedRows} streamed, ${outcome.usage.okRows} with status 200)`);
+      gateways.push({ name, config: gatewayDescriptions[name], outcome, checks: buildChecks(figures, name, outcome), notes: buildNotes(figures, name) });
     }
 
     const report: BenchReport = {
@@ -74,15 +122,23 @@ async function main(): Promise<void> {
       machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAverageBefore, loadAverageAfter: loadavg() },
       settings: { ...measureOptions, chunks, chunkDelayMs },
       figures,
-      switchyard: outcome,
-      checks: buildChecks(figures, outcome),
-      notes: buildNotes(figures),
+      ...(skipped ? { skipped } : {}),
+      gateways,
     };
     const resultsDir = join(repoRoot, 'bench', 'results');
     await mkdir(resultsDir, { recursive: true });
     await writeFile(join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(join(resultsDir, 'latest.md'), renderMarkdown(report));
-    process.stdout.write(`\n${renderText(report)}\nWritten: bench/results/latest.json, bench/results/latest.md\n`);
+    const written = ['bench/results/latest.json', 'bench/results/latest.md'];
+    if (loopWatch) {
+      await writeFile(join(resultsDir, 'latest-loop.md'), `Event loop and GC per phase (bench/loop-monitor.ts), run ${report.startedAt}.\n\n${renderLoopReports(loopWatch.reports)}`);
+      written.push('bench/results/latest-loop.md');
+    }
+    if (cpuProfile) {
+      await writeFile(join(resultsDir, 'latest-profile.md'), await profileReport());
+      written.push('bench/results/latest-profile.md');
+    }
+    process.stdout.write(`\n${renderText(report)}\nWritten: ${written.join(', ')}\n`);
   } finally {
     await load?.stop();
     await Promise.all(started.map((target) => stopTarget(target)));

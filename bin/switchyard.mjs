@@ -1,11 +1,3 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so `switchyard` works from a checkout without a build step.
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-
-const require = createRequire(import.meta.url);
-const tsx = require.resolve('tsx/cli');
-const cli = fileURLToPath(new URL('../src/main/core/cli.ts', import.meta.url));
-const result = spawnSync(process.execPath, [tsx, cli, ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+// The CLI as built by scripts/build-core.mjs, which `npm install` runs (the `prepare` script).
+await import('../out/cli/switchyard.mjs');

@@ -11,6 +11,7 @@ import { AnthropicStreamMapper } from '../src/main/core/providers/anthropic/stre
 import { listModelsRequest, parseModelList } from '../src/main/core/providers/anthropic/model-listing.js';
 import { loadBody, loadChunks, loadDdTraceJson, loadHttprr, loadVcrYaml } from './helpers/fixtures.js';
 import { messageOf, recordedDeltas, recordedEvents, recordedStreamUsage, requestOf, type RecordedMessage, type RecordedUsage } from './helpers/anthropic-recordings.js';
+import { endpointPrice } from '../src/main/core/usage/pricing.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers reading the recordings
@@ -396,6 +397,7 @@ describe('OpenAI request -> Anthropic request', () => {
       provider: { id: 'claude', type: 'anthropic', family: 'anthropic', baseUrl: 'https://api.anthropic.com/v1', local: false, config: { type: 'anthropic', headers: { 'anthropic-beta': 'x' } } },
       upstreamModel: 'claude-sonnet-4-5',
       priceSource: { kind: 'free' },
+      price: endpointPrice({ kind: 'free' }, 'claude-sonnet-4-5'),
     } as const;
     const req = anthropicAdapter.buildRequest('chat', endpoint, chat({ model: 'claude/claude-sonnet-4-5', stream: true }), 'sk-ant-secret', true);
     expect(req.url).toBe('https://api.anthropic.com/v1/messages');

@@ -56,7 +56,8 @@ describe('switchyard CLI and serve', () => {
   it('writes server.json and announces the URL', () => {
     const info = JSON.parse(readFileSync(join(dataDir, 'server.json'), 'utf8')) as { url: string; port: number; pid: number };
     expect(info.url).toBe(`http://127.0.0.1:${info.port}`);
-    // tsx runs the CLI in a child process; the pid is the server's own, alive.
+    // The built CLI serves in the process that was started: no loader or wrapper process in between.
+    expect(info.pid).toBe(serve.child.pid);
     expect(() => process.kill(info.pid, 0)).not.toThrow();
     expect(serve.stdout()).toContain(`Switchyard listening on ${info.url}`);
   });

@@ -1,6 +1,6 @@
 import { calcPrice, extractUsage, findProvider } from '@pydantic/genai-prices';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { priceRequest } from '../src/main/core/usage/pricing.js';
+import { endpointPrice } from '../src/main/core/usage/pricing.js';
 import type { UsageRow } from '../src/shared/usage.js';
 import { loadVcrYaml, type Recording } from './helpers/fixtures.js';
 import { replyFromRecording } from './helpers/mock-upstream.js';
@@ -114,12 +114,12 @@ describe('pricing edge cases', () => {
   const usage = { promptTokens: 1000, completionTokens: 500, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 400 };
 
   it('prices reasoning at its own rate where the model has one (Perplexity sonar-deep-research: $3 vs $8 output)', () => {
-    const cost = priceRequest({ kind: 'catalog', providerId: 'perplexity' }, 'sonar-deep-research', usage);
+    const cost = endpointPrice({ kind: 'catalog', providerId: 'perplexity' }, 'sonar-deep-research').cost(usage);
     expect(cost).toBeCloseTo((1000 * 2 + 100 * 8 + 400 * 3) / 1e6, 12);
   });
 
   it('prices an upstream that reports more cached or reasoning tokens than their totals, instead of failing', () => {
     const inflated = { ...usage, cachedTokens: 5000, reasoningTokens: 9000 };
-    expect(priceRequest({ kind: 'catalog', providerId: 'openai' }, 'gpt-4o', inflated)).toBeCloseTo((1000 * 1.25 + 500 * 10) / 1e6, 12);
+    expect(endpointPrice({ kind: 'catalog', providerId: 'openai' }, 'gpt-4o').cost(inflated)).toBeCloseTo((1000 * 1.25 + 500 * 10) / 1e6, 12);
   });
 });

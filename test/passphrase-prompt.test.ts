@@ -7,8 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { encryptedFileVault, KEY_FILE_NAME } from '../src/main/core/secrets/encrypted-file-vault.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const CLI = join(ROOT, 'src', 'main', 'core', 'cli.ts');
+const CLI = join(ROOT, 'out', 'cli', 'switchyard.mjs');
 const PASSPHRASE = 'correct horse 7f3a';
 const SECRET = 'sk-prompt-canary-5c1e9d';
 
@@ -38,7 +37,7 @@ interface PtyRun {
 }
 
 const running: ChildProcessWithoutNullStreams[] = [];
-// SIGTERM first: tsx relays it to the CLI's own process, which SIGKILL would orphan.
+// SIGTERM first: `script` relays it to the CLI, which SIGKILL would orphan.
 afterEach(async () => {
   for (const child of running.splice(0)) {
     if (child.exitCode !== null) continue;
@@ -55,7 +54,7 @@ afterEach(async () => {
  * becomes its stdin, so what is typed reaches it only through /dev/tty.
  */
 function runInPty(args: string[], stdinFile?: string): PtyRun {
-  const command = [TSX, CLI, ...args].map(quote).join(' ') + (stdinFile ? ` < ${quote(stdinFile)}` : '');
+  const command = [process.execPath, CLI, ...args].map(quote).join(' ') + (stdinFile ? ` < ${quote(stdinFile)}` : '');
   const child = spawn('/usr/bin/script', ['-qfec', command, '/dev/null'], { env: noKeychainEnv() });
   running.push(child);
   let transcript = '';
@@ -196,7 +195,7 @@ describe('serve checks its config before asking', () => {
 describe('without a terminal nothing is asked', () => {
   it('keys set refuses with the existing guidance instead of waiting for an answer', () => {
     const dataDir = tempDir();
-    const result = spawnSync(TSX, [CLI, 'keys', 'set', 'openai', '--data-dir', dataDir], {
+    const result = spawnSync(process.execPath, [CLI, 'keys', 'set', 'openai', '--data-dir', dataDir], {
       input: SECRET,
       env: noKeychainEnv(),
       encoding: 'utf8',
@@ -213,7 +212,7 @@ describe('without a terminal nothing is asked', () => {
 
   it('serve starts with the warning', async () => {
     const dataDir = tempDir();
-    const child = spawn(TSX, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], { env: noKeychainEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], { env: noKeychainEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     running.push(child);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

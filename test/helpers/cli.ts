@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const CLI = join(ROOT, 'src', 'main', 'core', 'cli.ts');
+/** The CLI as users run it (`npm run serve`), built from the current sources by test/global-setup.ts. */
+export const BUILT_CLI = join(ROOT, 'out', 'cli', 'switchyard.mjs');
 
 export interface CliResult {
   status: number | null;
@@ -15,7 +15,7 @@ export interface CliResult {
 
 /** Runs `switchyard …` as a user would, in its own process. */
 export function runCli(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
-  const result = spawnSync(TSX, [CLI, ...args], {
+  const result = spawnSync(process.execPath, [BUILT_CLI, ...args], {
     input: opts.input ?? '',
     env: { ...process.env, ...opts.env },
     encoding: 'utf8',
@@ -37,7 +37,7 @@ export interface ServeProcess {
 
 /** `switchyard serve`, resolved once DIR/server.json appears (bounded wait). */
 export async function startServe(args: string[], dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
-  const child = spawn(TSX, [CLI, 'serve', '--data-dir', dataDir, ...args], {
+  const child = spawn(process.execPath, [BUILT_CLI, 'serve', '--data-dir', dataDir, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -56,8 +56,6 @@ async function serve(args: string[]): Promise<void> {
   const vault = await openVaultAtTerminal({ dataDir });
   const gateway = await startGateway({ dataDir, config, port, vault });
   if (gateway.vault.backend === 'unavailable') stderr(`warning: provider keys: ${gateway.vault.unavailableReason}`);
-  process.stdout.write(`Switchyard listening on ${gateway.url}\n`);
-  process.stdout.write(`OpenAI base URL: ${gateway.url}/v1   web UI: ${gateway.url}/\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -71,8 +69,11 @@ async function serve(args: string[]): Promise<void> {
       },
     );
   };
+  // Before the announcement: whoever reads it may signal at once, and without a handler a signal kills outright.
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.stdout.write(`Switchyard listening on ${gateway.url}\n`);
+  process.stdout.write(`OpenAI base URL: ${gateway.url}/v1   web UI: ${gateway.url}/\n`);
 }
 
 async function keys(args: string[]): Promise<void> {

@@ -1,12 +1,5 @@
-import { createRequire } from 'node:module';
+// A JSON import, so each bundle (the CLI build, the Electron build) carries the version inline
+// instead of looking for package.json at a path that differs between source and bundles.
+import packageJson from '../../../package.json' with { type: 'json' };
 
-function readVersion(): string {
-  try {
-    const pkg = createRequire(import.meta.url)('../../../package.json') as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
-
-export const VERSION = readVersion();
+export const VERSION: string = packageJson.version;

@@ -1,7 +1,5 @@
-import { calcPrice } from '@pydantic/genai-prices';
 import type { JsonObject, Operation } from '../providers/provider-adapter.js';
 import type { Endpoint } from '../router/catalog.js';
-import { priceRequest, type PriceSource } from '../usage/pricing.js';
 
 /**
  * Prompt tokens are estimated from the request's JSON size without a tokenizer. Real
@@ -64,22 +62,6 @@ function choiceCount(body: JsonObject): number {
   return Math.max(1, nonNegativeInteger(body.n) ?? 1, nonNegativeInteger(body.best_of) ?? 1);
 }
 
-const contextWindows = new Map<string, number | null>();
-
-/** The model's context window from genai-prices: no answer can be longer. */
-function contextWindow(source: PriceSource, upstreamModel: string): number | null {
-  if (source.kind !== 'catalog') return null;
-  const options = source.providerId ? { providerId: source.providerId } : { providerApiUrl: source.providerApiUrl };
-  if (!options.providerId && !options.providerApiUrl) return null;
-  const key = `${options.providerId ?? options.providerApiUrl}\u0000${upstreamModel}`;
-  let window = contextWindows.get(key);
-  if (window === undefined) {
-    window = calcPrice({}, upstreamModel, options)?.model.context_window ?? null;
-    contextWindows.set(key, window);
-  }
-  return window;
-}
-
 /**
  * The maximum cost of `body` at `endpoint`: the estimated prompt plus every output token
  * the request allows (its max_tokens, else the model's context window, else
@@ -93,14 +75,14 @@ export function costCeiling(op: Operation, body: JsonObject, endpoint: Endpoint)
   let outputBound: CostCeiling['outputBound'] = 'none';
   if (op !== 'embeddings') {
     const requested = requestedMaxOutput(body);
-    const window = requested === undefined ? contextWindow(endpoint.priceSource, endpoint.upstreamModel) : null;
+    const window = requested === undefined ? endpoint.price.contextWindow : null;
     perChoice = requested ?? window ?? DEFAULT_MAX_OUTPUT_TOKENS;
     outputBound = requested !== undefined ? 'max_tokens' : window !== null ? 'context_window' : 'default';
   }
   const outputTokens = perChoice * choiceCount(body);
   const usage = { promptTokens, completionTokens: outputTokens, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
-  const plain = priceRequest(endpoint.priceSource, endpoint.upstreamModel, usage);
+  const plain = endpoint.price.cost(usage);
   if (plain === null) return null;
-  const asCacheWrites = priceRequest(endpoint.priceSource, endpoint.upstreamModel, { ...usage, cacheWriteTokens: promptTokens });
+  const asCacheWrites = endpoint.price.cost({ ...usage, cacheWriteTokens: promptTokens });
   return { usd: Math.max(plain, asCacheWrites ?? 0), promptTokens, outputTokens, outputBound };
 }

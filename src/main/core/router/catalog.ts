@@ -1,6 +1,7 @@
 import type { EndpointConfig, PricingOverride, ProviderConfig, SwitchyardConfig } from '../config/config-schema.js';
 import { PROVIDER_PRESETS, type ProviderFamily, type ProviderType } from '../config/presets.js';
-import type { PriceSource } from '../usage/pricing.js';
+import { CatalogPrice, type CatalogOptions } from '../usage/catalog-price.js';
+import { endpointPrice, type EndpointPrice, type PriceSource } from '../usage/pricing.js';
 
 export interface ResolvedProvider {
   id: string;
@@ -17,6 +18,8 @@ export interface Endpoint {
   provider: ResolvedProvider;
   upstreamModel: string;
   priceSource: PriceSource;
+  /** Resolved from `priceSource` when the endpoint is: pricing a request is then arithmetic. */
+  price: EndpointPrice;
 }
 
 /** What is known about an endpoint beyond its price: from the config, else from discovery. */
@@ -94,6 +97,17 @@ export class ModelCatalog {
   private readonly discovered = new Map<string, Map<string, DiscoveredModel>>();
   private readonly resolved = new Map<string, Endpoint[]>();
   private readonly infos = new WeakMap<Endpoint, EndpointInfo>();
+  /** genai-prices lookups by provider and model, shared by every endpoint that needs one; a new config builds a new catalog. */
+  private readonly catalogPrices = new Map<string, CatalogPrice | null>();
+  private readonly lookUpPrice = (upstreamModel: string, options: CatalogOptions): CatalogPrice | null => {
+    const key = `${'providerId' in options ? options.providerId : options.providerApiUrl}\u0000${upstreamModel}`;
+    let price = this.catalogPrices.get(key);
+    if (price === undefined) {
+      price = CatalogPrice.resolve(upstreamModel, options);
+      this.catalogPrices.set(key, price);
+    }
+    return price;
+  };
 
   constructor(config: SwitchyardConfig) {
     for (const [id, providerConfig] of Object.entries(config.providers)) {
@@ -124,7 +138,8 @@ export class ModelCatalog {
   endpoint(providerId: string, upstreamModel: string, config?: EndpointConfig): Endpoint | undefined {
     const provider = this.providers.get(providerId);
     if (!provider) return undefined;
-    const endpoint: Endpoint = { provider, upstreamModel, priceSource: priceSourceFor(provider, upstreamModel, config?.pricing) };
+    const priceSource = priceSourceFor(provider, upstreamModel, config?.pricing);
+    const endpoint: Endpoint = { provider, upstreamModel, priceSource, price: endpointPrice(priceSource, upstreamModel, this.lookUpPrice) };
     this.infos.set(endpoint, this.describeEndpoint(provider, upstreamModel, config));
     return endpoint;
   }

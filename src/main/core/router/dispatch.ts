@@ -4,7 +4,6 @@ import { redactSecret } from '../policy/redact-secret.js';
 import type { TokenUsage } from '../protocol/token-usage.js';
 import type { JsonObject, MappedResponse, Operation, ProviderAdapter, StreamMapper } from '../providers/provider-adapter.js';
 import { sendUpstream, upstreamFailure, type UpstreamResponse } from '../providers/upstream-http.js';
-import { priceRequest } from '../usage/pricing.js';
 import type { RequestLog } from '../usage/request-log.js';
 import type { AttemptRecord } from '../usage/usage-record.js';
 import type { Candidate, SkipReason } from './candidate-plan.js';
@@ -162,7 +161,7 @@ async function tryCandidate(
   }
 
   const requestBody = candidate.extraBody ? { ...candidate.extraBody, ...body } : body;
-  const costOf: CostFn = (usage) => priceRequest(endpoint.priceSource, endpoint.upstreamModel, usage);
+  const costOf: CostFn = (usage) => endpoint.price.cost(usage);
   let triedKeys: Set<string> | undefined;
   let waited = 0;
   for (let tries = 1; ; tries++) {

@@ -1,6 +1,7 @@
 import type { ProviderType } from '../config/presets.js';
 import { webPluginOf } from '../protocol/openai-chat-request.js';
 import type { JsonObject } from '../providers/provider-adapter.js';
+import { endpointPrice } from '../usage/pricing.js';
 import type { Endpoint } from './catalog.js';
 import type { SortBy } from './provider-preferences.js';
 
@@ -59,7 +60,8 @@ function onlineEndpoint(endpoint: Endpoint): Endpoint {
   if (endpoint.upstreamModel.endsWith(':online')) return endpoint;
   let twin = onlineTwins.get(endpoint);
   if (!twin) {
-    twin = { ...endpoint, upstreamModel: `${endpoint.upstreamModel}:online` };
+    const upstreamModel = `${endpoint.upstreamModel}:online`;
+    twin = { ...endpoint, upstreamModel, price: endpointPrice(endpoint.priceSource, upstreamModel) };
     onlineTwins.set(endpoint, twin);
   }
   return twin;

@@ -1,5 +1,5 @@
 import type { RoutingConfig } from '../config/config-schema.js';
-import { ratesFor, type TokenRates } from '../usage/pricing.js';
+import type { TokenRates } from '../usage/pricing.js';
 import type { UsageQueries } from '../usage/usage-queries.js';
 import type { UsageRecord } from '../usage/usage-record.js';
 import type { UsageWriter } from '../usage/usage-writer.js';
@@ -24,7 +24,6 @@ export class RoutingState {
   readonly health: EndpointHealth;
   readonly breaker: CircuitBreaker;
   readonly affinity: CacheAffinity;
-  private readonly rates = new WeakMap<Endpoint, TokenRates | null>();
 
   constructor(config: RoutingConfig = {}, now: () => number = Date.now) {
     this.settings = routingSettings(config);
@@ -33,14 +32,9 @@ export class RoutingState {
     this.affinity = new CacheAffinity(5 * 60_000, 10_000, now);
   }
 
-  /** Per-token prices, computed once per endpoint (the price catalog lookup is not free). */
+  /** Per-token prices, from the endpoint's price resolved when the endpoint was. */
   ratesOf(endpoint: Endpoint): TokenRates | null {
-    let rates = this.rates.get(endpoint);
-    if (rates === undefined) {
-      rates = ratesFor(endpoint.priceSource, endpoint.upstreamModel);
-      this.rates.set(endpoint, rates);
-    }
-    return rates;
+    return endpoint.price.rates();
   }
 
   /**
