@@ -20,6 +20,7 @@ import { AppKeyStore } from './secrets/app-keys.js';
 import { cachedVault } from './secrets/cached-vault.js';
 import type { KeyVault } from './secrets/key-vault.js';
 import { openVault } from './secrets/open-vault.js';
+import { PrivacyStore } from './policy/privacy-store.js';
 import { SpendLedger } from './policy/spend-ledger.js';
 import { ProviderKeys } from './secrets/provider-keys.js';
 import { startCheckpointer } from './usage/checkpointer.js';
@@ -82,6 +83,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     appKeys: new AppKeyStore(db),
     writer,
     spend,
+    privacy: new PrivacyStore(db),
     queries: new UsageQueries(db),
     agent,
     maxBodyBytes: config.server.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,

@@ -1,6 +1,22 @@
 import type { GatewayContext } from '../gateway-context.js';
 import { periodEnd } from '../policy/limit-period.js';
 import type { AppKey } from '../secrets/app-keys.js';
+import { strictest } from '../policy/privacy-rules.js';
+
+/**
+ * Switchyard's additions: whether the key may only reach local providers (the local-only switch,
+ * global or per key) and the data rules its requests are routed under, with who set each.
+ */
+function keyDataPolicy(ctx: GatewayContext, appKey: AppKey) {
+  const { rules, setBy } = strictest([
+    { level: 'global', rules: ctx.privacy.global() },
+    { level: 'app_key', rules: ctx.privacy.forKey(appKey.id).rules },
+  ]);
+  return {
+    local_only: rules.localOnly,
+    data_policy: { data_collection: rules.dataCollection, zdr: rules.zdr, local_only: rules.localOnly, set_by: setBy },
+  };
+}
 
 /** Costs are kept to 1e-10 USD, like the usage log. */
 function roundUsd(value: number): number {
@@ -47,6 +63,7 @@ export function getKey(ctx: GatewayContext, appKey: AppKey) {
       is_provisioning_key: false,
       expires_at: null,
       created_at: new Date(appKey.createdAt).toISOString(),
+      ...keyDataPolicy(ctx, appKey),
     },
   };
 }

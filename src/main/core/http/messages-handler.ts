@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { GatewayError } from '../../../shared/errors.js';
 import type { GatewayContext } from '../gateway-context.js';
+import { applyPrivacy } from '../policy/privacy-gate.js';
 import { reserveSpend } from '../policy/spend-gate.js';
 import { messageDeltaEventSchema, messageStartEventSchema, errorEventSchema, type AnthropicUsageDelta } from '../protocol/anthropic-wire.js';
 import { anthropicMessageOf } from '../protocol/anthropic-inbound/from-openai-response.js';
@@ -198,7 +199,8 @@ function anthropicRoute(ctx: GatewayContext, work: (request: RoutedRequest) => P
 async function createMessage({ ctx, req, res, appKey, body, model, candidates, log, signal }: RoutedRequest): Promise<Outcome> {
   const stream = body.stream === true;
   log.streamed = stream;
-  const affordable = reserveSpend(ctx, appKey, log, 'chat', body, candidates);
+  const allowed = applyPrivacy(ctx, appKey, 'chat', body, log, candidates);
+  const affordable = reserveSpend(ctx, appKey, log, 'chat', body, allowed);
   const routed: GatewayContext = { ...ctx, adapters: messagesAdapters(ctx.adapters, req.headers, model) };
   const answer = await dispatch(routed, affordable, { op: 'chat', body, stream, log, signal });
   const native = answer.endpoint.provider.family === 'anthropic';

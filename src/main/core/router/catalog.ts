@@ -1,5 +1,6 @@
 import type { EndpointConfig, PricingOverride, ProviderConfig, SwitchyardConfig } from '../config/config-schema.js';
 import { PROVIDER_PRESETS, type ProviderFamily, type ProviderPreset, type ProviderType } from '../config/presets.js';
+import { resolveDataPolicy, type EndpointDataPolicy } from '../policy/data-policy.js';
 import type { PriceSource } from '../usage/pricing.js';
 
 export interface ResolvedProvider {
@@ -9,6 +10,8 @@ export interface ResolvedProvider {
   baseUrl: string;
   /** Runs on this machine: needs no key and is free unless priced in the config. */
   local: boolean;
+  /** Training, retention, ZDR and region as published for the preset and declared in the config. */
+  dataPolicy: EndpointDataPolicy;
   config: ProviderConfig;
 }
 
@@ -63,7 +66,7 @@ function resolveProvider(id: string, config: ProviderConfig): ResolvedProvider {
   const preset: ProviderPreset = PROVIDER_PRESETS[config.type];
   const baseUrl = (config.baseUrl ?? preset.baseUrl ?? '').replace(/\/+$/, '');
   const local = config.dataPolicy?.local ?? preset.local ?? false;
-  return { id, type: config.type, family: preset.family, baseUrl, local, config };
+  return { id, type: config.type, family: preset.family, baseUrl, local, dataPolicy: resolveDataPolicy(config.type, config, local), config };
 }
 
 function priceSourceFor(provider: ResolvedProvider, upstreamModel: string, override?: PricingOverride): PriceSource {

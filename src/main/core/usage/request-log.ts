@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TokenUsage } from '../protocol/token-usage.js';
-import type { AttemptRecord, UsageRecord } from './usage-record.js';
+import type { AttemptRecord, EgressRecord, UsageRecord } from './usage-record.js';
 import type { UsageWriter } from './usage-writer.js';
 
 const ID_BYTES = 15;
@@ -38,6 +38,8 @@ export class RequestLog {
   finishReason: string | null = null;
   streamed = false;
   readonly attempts: AttemptRecord[] = [];
+  /** What left this machine and under which policy (counts, never values): the egress audit. */
+  readonly egress: EgressRecord = {};
   /** Runs once the row is recorded: a spend-limit reservation settles to the real charge here. */
   onFinish: ((row: UsageRecord) => void) | undefined;
   private finished = false;
@@ -82,6 +84,7 @@ export class RequestLog {
       finishReason: this.finishReason,
       errorCode,
       attempts: this.attempts,
+      egress: this.egress.policy || this.egress.redacted ? this.egress : null,
     };
     this.writer.record(row);
     this.onFinish?.(row);

@@ -1,6 +1,6 @@
 import type { UsageRow } from '../../../shared/usage.js';
 import type { Db } from './usage-db.js';
-import type { AttemptRecord, UsageRecord } from './usage-record.js';
+import type { AttemptRecord, EgressRecord, UsageRecord } from './usage-record.js';
 
 interface RequestRowDb {
   id: string;
@@ -23,6 +23,7 @@ interface RequestRowDb {
   finish_reason: string | null;
   error_code: string | null;
   attempts: string | null;
+  egress: string | null;
 }
 
 function fromDb(r: RequestRowDb): UsageRecord {
@@ -47,6 +48,7 @@ function fromDb(r: RequestRowDb): UsageRecord {
     finishReason: r.finish_reason,
     errorCode: r.error_code,
     attempts: r.attempts ? (JSON.parse(r.attempts) as AttemptRecord[]) : [],
+    egress: r.egress ? (JSON.parse(r.egress) as EgressRecord) : null,
   };
 }
 

@@ -26,6 +26,23 @@ export interface AttemptRecord {
   duration_ms?: number;
 }
 
+/**
+ * The egress audit of one request: the data rules it was routed under (and which level set each)
+ * and how many values of each kind were redacted before it left. Counts, never values.
+ */
+export interface EgressRecord {
+  policy?: {
+    data_collection: 'allow' | 'deny';
+    zdr: boolean;
+    local_only: boolean;
+    set_by: Partial<Record<'data_collection' | 'zdr' | 'local_only', 'global' | 'app_key' | 'request'>>;
+  };
+  /** Redacted values by kind ("email", "aws_access_key", …). */
+  redacted?: Record<string, number>;
+  /** Images or files in the request, passed on unredacted (the setting allowed it). */
+  attachments_passed?: number;
+}
+
 /** What the gateway records per request; `created_at` in ms. */
 export interface UsageRecord {
   id: string;
@@ -48,6 +65,7 @@ export interface UsageRecord {
   finishReason: string | null;
   errorCode: string | null;
   attempts: AttemptRecord[];
+  egress?: EgressRecord | null;
 }
 
 export function toUsageRow(r: UsageRecord): UsageRow {

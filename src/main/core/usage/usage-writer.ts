@@ -28,8 +28,8 @@ export class UsageWriter {
     this.maxBatch = opts.maxBatch ?? 500;
     const insert = db.prepare(`INSERT INTO requests (id, created_at, app_key_id, app_key, model, provider,
       upstream_model, status, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens,
-      cost, latency_ms, ttft_ms, streamed, finish_reason, error_code, attempts)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      cost, latency_ms, ttft_ms, streamed, finish_reason, error_code, attempts, egress)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const rollup = db.prepare(`INSERT INTO daily_usage (day, app_key, model, provider, requests, errors,
       prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost, unpriced_requests)
       VALUES (@day, @appKey, @model, @provider, @requests, @errors, @prompt, @completion, @cached, @cacheWrite,
@@ -49,7 +49,7 @@ export class UsageWriter {
           r.id, r.createdAt, r.appKeyId, r.appKey, r.model, r.provider, r.upstreamModel, r.status,
           r.promptTokens, r.completionTokens, r.cachedTokens, r.cacheWriteTokens, r.reasoningTokens,
           r.cost, r.latencyMs, r.ttftMs, r.streamed ? 1 : 0, r.finishReason, r.errorCode,
-          r.attempts.length > 0 ? JSON.stringify(r.attempts) : null,
+          r.attempts.length > 0 ? JSON.stringify(r.attempts) : null, r.egress ? JSON.stringify(r.egress) : null,
         );
         addToBucket(buckets, r);
       }
