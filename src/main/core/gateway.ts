@@ -20,6 +20,7 @@ import { AppKeyStore } from './secrets/app-keys.js';
 import { cachedVault } from './secrets/cached-vault.js';
 import type { KeyVault } from './secrets/key-vault.js';
 import { openVault } from './secrets/open-vault.js';
+import { BodyLog } from './policy/body-log.js';
 import { PrivacyStore } from './policy/privacy-store.js';
 import { SpendLedger } from './policy/spend-ledger.js';
 import { ProviderKeys } from './secrets/provider-keys.js';
@@ -67,6 +68,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   db.pragma('wal_autocheckpoint = 0');
   const checkpointer = startCheckpointer(dbPath);
   const writer = new UsageWriter(db);
+  const bodyLog = new BodyLog(db);
+  bodyLog.start();
   const spend = new SpendLedger(writer, { now: opts.now });
   const timeouts = config.server.upstreamTimeoutMs
     ? { ...DEFAULT_TIMEOUTS, headersMs: config.server.upstreamTimeoutMs, idleMs: config.server.upstreamTimeoutMs }
@@ -121,6 +124,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const close = () => {
     closing ??= (async () => {
       discovery.stop();
+      bodyLog.stop();
       stopFollowingUsage();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -4,8 +4,11 @@ import type { KeyPrivacyPatch, PrivacyRules } from '../../shared/privacy.js';
 import { UsageError } from './cli-usage-error.js';
 import { loadConfig } from './config/load-config.js';
 import { defaultDataDir, usageDbPath } from './paths.js';
+import { BodyLog } from './policy/body-log.js';
 import {
+  forgetKeyHistory,
   getGlobalPolicy,
+  keyHistory,
   getKeyPolicy,
   providerPolicyTable,
   setGlobalPolicy,
@@ -20,7 +23,9 @@ export const PRIVACY_USAGE = `  privacy show [--json]      global data rules (da
   privacy set [--data-collection allow|deny] [--zdr on|off] [--local-only on|off]
   privacy key <name> [--json] [--data-collection allow|deny] [--zdr on|off] [--local-only on|off]
                      [--log-bodies on|off] [--log-retention DAYS]
-  privacy providers [--config FILE] [--json]   each provider's data policy and its sources`;
+  privacy providers [--config FILE] [--json]   each provider's data policy and its sources
+  privacy history <name> [--json]   the key's logged prompts and completions (if it opted in)
+  privacy forget <name>      delete every logged prompt and completion of the key`;
 
 function onOff(flag: string, value: string | undefined): boolean | undefined {
   if (value === undefined) return undefined;
@@ -109,6 +114,21 @@ export function privacy(args: string[]): void {
         }
         const settings = Object.keys(patch).length > 0 ? setKeyPolicy(store, keys, name, patch) : getKeyPolicy(store, keys, name);
         process.stdout.write(values.json ? `${JSON.stringify(settings)}\n` : `${describeRules(settings.rules)}log_bodies: ${settings.logging.bodies ? `on, kept ${settings.logging.retentionDays} days` : 'off'}\nredaction: ${settings.redaction.mode}\n`);
+        return;
+      }
+      case 'history':
+      case 'forget': {
+        const name = positionals[0];
+        if (!name) throw new UsageError(`privacy ${sub} <name>: the app key name is required`);
+        const keys = new AppKeyStore(db);
+        const log = new BodyLog(db);
+        if (sub === 'forget') {
+          process.stderr.write(`deleted ${forgetKeyHistory(log, keys, name)} logged exchange(s) of app key "${name}"\n`);
+          return;
+        }
+        const exchanges = keyHistory(log, keys, name);
+        if (values.json) process.stdout.write(`${JSON.stringify(exchanges)}\n`);
+        else for (const e of exchanges) process.stdout.write(`${e.created_at}  ${e.request_id}\n> ${e.prompt}\n< ${e.completion}\n`);
         return;
       }
       default:

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { GatewayError } from '../../../shared/errors.js';
 import type { GatewayContext } from '../gateway-context.js';
+import { captureBodies } from '../policy/body-log.js';
 import { applyPrivacy } from '../policy/privacy-gate.js';
 import { reserveSpend } from '../policy/spend-gate.js';
 import { messageDeltaEventSchema, messageStartEventSchema, errorEventSchema, type AnthropicUsageDelta } from '../protocol/anthropic-wire.js';
@@ -200,6 +201,7 @@ async function createMessage({ ctx, req, res, appKey, body, model, candidates, l
   const stream = body.stream === true;
   log.streamed = stream;
   const allowed = applyPrivacy(ctx, appKey, 'chat', body, log, candidates);
+  captureBodies(ctx.privacy, appKey, log, body, res);
   const affordable = reserveSpend(ctx, appKey, log, 'chat', body, allowed);
   const routed: GatewayContext = { ...ctx, adapters: messagesAdapters(ctx.adapters, req.headers, model) };
   const answer = await dispatch(routed, affordable, { op: 'chat', body, stream, log, signal });

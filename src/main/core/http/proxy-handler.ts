@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { GatewayError, toGatewayError } from '../../../shared/errors.js';
 import type { GatewayContext } from '../gateway-context.js';
+import { captureBodies } from '../policy/body-log.js';
 import { applyPrivacy } from '../policy/privacy-gate.js';
 import { reserveSpend } from '../policy/spend-gate.js';
 import type { JsonObject, Operation } from '../providers/provider-adapter.js';
@@ -81,6 +82,7 @@ export async function proxyOperation(
       throw new GatewayError(404, 'model_not_found', `Model "${model}" is not served by any configured provider`, { model });
     }
     const allowed = applyPrivacy(ctx, appKey, op, body, log, candidates);
+    captureBodies(ctx.privacy, appKey, log, body, res);
     const affordable = reserveSpend(ctx, appKey, log, op, body, allowed);
     const dispatched = await dispatch(ctx, affordable, { op, body, stream, log, signal });
     if (dispatched.kind === 'stream') {

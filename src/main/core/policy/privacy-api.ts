@@ -8,6 +8,7 @@ import type { ModelCatalog } from '../router/catalog.js';
 import { AppKeyError, type AppKey, type AppKeyStore } from '../secrets/app-keys.js';
 import type { UsageFilter, UsageQueries } from '../usage/usage-queries.js';
 import type { EgressRecord } from '../usage/usage-record.js';
+import type { BodyLog, LoggedExchange } from './body-log.js';
 import type { EndpointDataPolicy } from './data-policy.js';
 import type { PrivacyStore } from './privacy-store.js';
 
@@ -36,6 +37,16 @@ export function getKeyPolicy(store: PrivacyStore, keys: AppKeyStore, name: strin
 
 export function setKeyPolicy(store: PrivacyStore, keys: AppKeyStore, name: string, patch: unknown): KeyPrivacy {
   return store.setForKey(activeKey(keys, name).id, keyPrivacyPatchSchema.parse(patch));
+}
+
+/** The key's logged prompts and completions, newest first (empty unless it opted in). */
+export function keyHistory(log: BodyLog, keys: AppKeyStore, name: string, limit?: number): LoggedExchange[] {
+  return log.history(activeKey(keys, name).id, limit);
+}
+
+/** Deletes every logged prompt and completion of the key; returns how many exchanges went. */
+export function forgetKeyHistory(log: BodyLog, keys: AppKeyStore, name: string): number {
+  return log.forget(activeKey(keys, name).id);
 }
 
 export interface ProviderPolicyRow extends EndpointDataPolicy {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { compressBodies, type CapturedBodies } from '../policy/body-log.js';
 import type { TokenUsage } from '../protocol/token-usage.js';
 import type { AttemptRecord, EgressRecord, UsageRecord } from './usage-record.js';
 import type { UsageWriter } from './usage-writer.js';
@@ -40,6 +41,8 @@ export class RequestLog {
   readonly attempts: AttemptRecord[] = [];
   /** What left this machine and under which policy (counts, never values): the egress audit. */
   readonly egress: EgressRecord = {};
+  /** Set when the app key opted in to prompt/completion logging (policy/body-log.ts). */
+  bodies: CapturedBodies | undefined;
   /** Runs once the row is recorded: a spend-limit reservation settles to the real charge here. */
   onFinish: ((row: UsageRecord) => void) | undefined;
   private finished = false;
@@ -85,6 +88,7 @@ export class RequestLog {
       errorCode,
       attempts: this.attempts,
       egress: this.egress.policy || this.egress.redacted ? this.egress : null,
+      bodies: this.bodies && compressBodies(this.bodies, this.createdAt),
     };
     this.writer.record(row);
     this.onFinish?.(row);

@@ -130,6 +130,8 @@ export function openDb(path: string, opts: { readonly?: boolean } = {}): Db {
   // WAL + NORMAL: commits do not fsync; only checkpoints do, and those run off the event loop.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  // Deleted rows are overwritten, not just unlinked: pruned prompt logs must really be gone.
+  db.pragma('secure_delete = ON');
   migrate(db);
   return db;
 }

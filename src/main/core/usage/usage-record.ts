@@ -1,4 +1,5 @@
 import type { UsageRow } from '../../../shared/usage.js';
+import type { StoredBodies } from '../policy/body-log.js';
 
 /**
  * One attempt at one endpoint, as routing records it, so that a routing decision is explainable
@@ -66,6 +67,8 @@ export interface UsageRecord {
   errorCode: string | null;
   attempts: AttemptRecord[];
   egress?: EgressRecord | null;
+  /** Prompt and completion, compressed, for app keys that opted in to logging. */
+  bodies?: StoredBodies | undefined;
 }
 
 export function toUsageRow(r: UsageRecord): UsageRow {

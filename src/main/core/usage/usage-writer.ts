@@ -42,6 +42,8 @@ export class UsageWriter {
         cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
         reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
         cost = cost + excluded.cost, unpriced_requests = unpriced_requests + excluded.unpriced_requests`);
+    const insertBodies = db.prepare(`INSERT INTO request_bodies (request_id, app_key_id, created_at, expires_at, prompt, completion)
+      VALUES (?, ?, ?, ?, ?, ?)`);
     this.commitBatch = db.transaction((rows: UsageRecord[]) => {
       const buckets = new Map<string, RollupBucket>();
       for (const r of rows) {
@@ -51,6 +53,9 @@ export class UsageWriter {
           r.cost, r.latencyMs, r.ttftMs, r.streamed ? 1 : 0, r.finishReason, r.errorCode,
           r.attempts.length > 0 ? JSON.stringify(r.attempts) : null, r.egress ? JSON.stringify(r.egress) : null,
         );
+        if (r.bodies && r.appKeyId !== null) {
+          insertBodies.run(r.id, r.appKeyId, r.createdAt, r.bodies.expiresAt, r.bodies.prompt, r.bodies.completion);
+        }
         addToBucket(buckets, r);
       }
       for (const bucket of buckets.values()) rollup.run(bucket);
