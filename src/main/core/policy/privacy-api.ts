@@ -3,7 +3,9 @@
  * switch, each app key's privacy settings, the provider policy table and the egress audit.
  * Plain functions over the stores; they parse their input with the shared zod schemas.
  */
-import { keyPrivacyPatchSchema, privacyRulesSchema, type KeyPrivacy, type PrivacyRules } from '../../../shared/privacy.js';
+import { RE2JS } from 're2js';
+import { keyPrivacyPatchSchema, privacyRulesSchema, type KeyPrivacy, type PrivacyRules, type RedactionSettings } from '../../../shared/privacy.js';
+import type { JsonObject } from '../providers/provider-adapter.js';
 import type { ModelCatalog } from '../router/catalog.js';
 import { AppKeyError, type AppKey, type AppKeyStore } from '../secrets/app-keys.js';
 import type { UsageFilter, UsageQueries } from '../usage/usage-queries.js';
@@ -11,6 +13,7 @@ import type { EgressRecord } from '../usage/usage-record.js';
 import type { BodyLog, LoggedExchange } from './body-log.js';
 import type { EndpointDataPolicy } from './data-policy.js';
 import type { PrivacyStore } from './privacy-store.js';
+import { redactRequest } from './redaction/redact-request.js';
 
 export function getGlobalPolicy(store: PrivacyStore): PrivacyRules {
   return store.global();
@@ -36,7 +39,28 @@ export function getKeyPolicy(store: PrivacyStore, keys: AppKeyStore, name: strin
 }
 
 export function setKeyPolicy(store: PrivacyStore, keys: AppKeyStore, name: string, patch: unknown): KeyPrivacy {
-  return store.setForKey(activeKey(keys, name).id, keyPrivacyPatchSchema.parse(patch));
+  const parsed = keyPrivacyPatchSchema.parse(patch);
+  for (const custom of parsed.redaction?.custom ?? []) {
+    try {
+      RE2JS.compile(custom.pattern);
+    } catch (err) {
+      throw new AppKeyError(`redaction pattern "${custom.name}" is not a valid RE2 expression: ${(err as Error).message}`);
+    }
+  }
+  return store.setForKey(activeKey(keys, name).id, parsed);
+}
+
+export interface RedactionPreview {
+  /** The text as it would leave this machine. */
+  text: string;
+  counts: Record<string, number>;
+}
+
+/** The "try it" box: what a sample prompt would look like upstream under these redaction settings. */
+export async function previewRedaction(settings: RedactionSettings, text: string): Promise<RedactionPreview> {
+  const body: JsonObject = { messages: [{ role: 'user', content: text }] };
+  const { counts } = await redactRequest(body, { ...settings, mode: settings.mode === 'off' ? 'reversible' : settings.mode, attachments: 'pass' });
+  return { text: ((body.messages as JsonObject[])[0] as JsonObject).content as string, counts };
 }
 
 /** The key's logged prompts and completions, newest first (empty unless it opted in). */
