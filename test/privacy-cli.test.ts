@@ -29,6 +29,20 @@ describe('switchyard privacy', () => {
     expect(invalid.stderr).toContain('logging.retentionDays');
   });
 
+  it('sets a key\'s redaction and previews what a prompt would look like upstream ("try it")', () => {
+    const set = cli('privacy', 'key', 'tool', '--redact', 'reversible', '--attachments', 'pass', '--pattern', 'ticket=TCK-\\d+', '--allow', 'ok@example.com', '--json');
+    expect(set.status).toBe(0);
+    expect(JSON.parse(set.stdout).redaction).toMatchObject({ mode: 'reversible', attachments: 'pass', custom: [{ name: 'ticket', pattern: 'TCK-\\d+' }], allow: ['ok@example.com'] });
+    const preview = runCli(['privacy', 'preview', 'tool', '--json', '--data-dir', dataDir], { input: 'mail me@example.com or ok@example.com about TCK-42, key AKIAZ7XTQ4PL2MNB6WUD' });
+    expect(JSON.parse(preview.stdout)).toEqual({
+      text: 'mail [[EMAIL_1]] or ok@example.com about [[TICKET_1]], key [[AWS_ACCESS_KEY_1]]',
+      counts: { email: 1, ticket: 1, aws_access_key: 1 },
+    });
+    const bad = cli('privacy', 'key', 'tool', '--pattern', 'broken=(x');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('redaction pattern "broken" is not a valid RE2 expression');
+  });
+
   it('prints the provider policy table with its sources', () => {
     const configPath = join(dataDir, 'config.json');
     writeFileSync(configPath, JSON.stringify({ providers: { openai: { type: 'openai' }, box: { type: 'ollama' } } }));

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { KeyPrivacyPatch, PrivacyRules } from '../../shared/privacy.js';
+import { readFileSync } from 'node:fs';
+import type { KeyPrivacyPatch, PrivacyRules, RedactionSettings } from '../../shared/privacy.js';
 import { UsageError } from './cli-usage-error.js';
 import { loadConfig } from './config/load-config.js';
 import { defaultDataDir, usageDbPath } from './paths.js';
@@ -9,6 +10,7 @@ import {
   forgetKeyHistory,
   getGlobalPolicy,
   keyHistory,
+  previewRedaction,
   getKeyPolicy,
   providerPolicyTable,
   setGlobalPolicy,
@@ -23,6 +25,9 @@ export const PRIVACY_USAGE = `  privacy show [--json]      global data rules (da
   privacy set [--data-collection allow|deny] [--zdr on|off] [--local-only on|off]
   privacy key <name> [--json] [--data-collection allow|deny] [--zdr on|off] [--local-only on|off]
                      [--log-bodies on|off] [--log-retention DAYS]
+                     [--redact off|mask|reversible] [--redact-secrets on|off] [--redact-pii on|off]
+                     [--attachments pass|block] [--allow VALUE]... [--pattern NAME=RE2]... [--clear-patterns]
+  privacy preview <name>     what the text on stdin would look like upstream under the key's redaction
   privacy providers [--config FILE] [--json]   each provider's data policy and its sources
   privacy history <name> [--json]   the key's logged prompts and completions (if it opted in)
   privacy forget <name>      delete every logged prompt and completion of the key`;
@@ -41,6 +46,12 @@ function collection(value: string | undefined): 'allow' | 'deny' | undefined {
 
 function describeRules(r: PrivacyRules): string {
   return `data_collection: ${r.dataCollection}\nzdr: ${r.zdr ? 'on' : 'off'}\nlocal_only: ${r.localOnly ? 'on' : 'off'}\n`;
+}
+
+function describeRedaction(r: RedactionSettings): string {
+  if (r.mode === 'off') return 'off';
+  const what = [r.secrets ? 'secrets' : '', r.pii ? 'PII' : '', ...r.custom.map((c) => c.name)].filter(Boolean).join(', ');
+  return `${r.mode} (${what || 'nothing'}; attachments ${r.attachments}${r.allow.length ? `; ${r.allow.length} allowed value(s)` : ''})`;
 }
 
 const RULE_OPTIONS = {
@@ -62,12 +73,55 @@ function rulesPatch(values: { 'data-collection'?: string; zdr?: string; 'local-o
   return patch;
 }
 
+function redactionPatch(
+  values: { redact?: string; 'redact-secrets'?: string; 'redact-pii'?: string; attachments?: string; allow?: string[]; pattern?: string[]; 'clear-patterns'?: boolean },
+  current: RedactionSettings,
+): Partial<RedactionSettings> {
+  const patch: Partial<RedactionSettings> = {};
+  const mode = values.redact;
+  if (mode !== undefined) {
+    if (mode !== 'off' && mode !== 'mask' && mode !== 'reversible') throw new UsageError(`--redact must be off, mask or reversible, got "${mode}"`);
+    patch.mode = mode;
+  }
+  const secrets = onOff('--redact-secrets', values['redact-secrets']);
+  if (secrets !== undefined) patch.secrets = secrets;
+  const pii = onOff('--redact-pii', values['redact-pii']);
+  if (pii !== undefined) patch.pii = pii;
+  const attachments = values.attachments;
+  if (attachments !== undefined) {
+    if (attachments !== 'pass' && attachments !== 'block') throw new UsageError(`--attachments must be pass or block, got "${attachments}"`);
+    patch.attachments = attachments;
+  }
+  if (values.allow) patch.allow = [...current.allow, ...values.allow];
+  if (values.pattern || values['clear-patterns']) {
+    const added = (values.pattern ?? []).map((text) => {
+      const eq = text.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--pattern takes NAME=RE2, got "${text}"`);
+      return { name: text.slice(0, eq), pattern: text.slice(eq + 1) };
+    });
+    patch.custom = [...(values['clear-patterns'] ? [] : current.custom), ...added];
+  }
+  return patch;
+}
+
 /** `switchyard privacy …`: the same operations as the Privacy screen, on the same database. */
-export function privacy(args: string[]): void {
+export async function privacy(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({
     args: rest,
-    options: { ...RULE_OPTIONS, config: { type: 'string' }, 'log-bodies': { type: 'string' }, 'log-retention': { type: 'string' } },
+    options: {
+      ...RULE_OPTIONS,
+      config: { type: 'string' },
+      'log-bodies': { type: 'string' },
+      'log-retention': { type: 'string' },
+      redact: { type: 'string' },
+      'redact-secrets': { type: 'string' },
+      'redact-pii': { type: 'string' },
+      attachments: { type: 'string' },
+      allow: { type: 'string', multiple: true },
+      pattern: { type: 'string', multiple: true },
+      'clear-patterns': { type: 'boolean' },
+    },
     allowPositionals: true,
   });
   const dataDir = values['data-dir'] ?? defaultDataDir();
@@ -112,8 +166,20 @@ export function privacy(args: string[]): void {
         if (bodies !== undefined || retention !== undefined) {
           patch.logging = { ...(bodies !== undefined ? { bodies } : {}), ...(retention !== undefined ? { retentionDays: retention } : {}) };
         }
+        const current = getKeyPolicy(store, keys, name).redaction;
+        const redaction = redactionPatch(values, current);
+        if (Object.keys(redaction).length > 0) patch.redaction = redaction;
         const settings = Object.keys(patch).length > 0 ? setKeyPolicy(store, keys, name, patch) : getKeyPolicy(store, keys, name);
-        process.stdout.write(values.json ? `${JSON.stringify(settings)}\n` : `${describeRules(settings.rules)}log_bodies: ${settings.logging.bodies ? `on, kept ${settings.logging.retentionDays} days` : 'off'}\nredaction: ${settings.redaction.mode}\n`);
+        process.stdout.write(values.json ? `${JSON.stringify(settings)}\n` : `${describeRules(settings.rules)}log_bodies: ${settings.logging.bodies ? `on, kept ${settings.logging.retentionDays} days` : 'off'}\nredaction: ${describeRedaction(settings.redaction)}\n`);
+        return;
+      }
+      case 'preview': {
+        const name = positionals[0];
+        if (!name) throw new UsageError('privacy preview <name>: the app key name is required (the text is read from stdin)');
+        const settings = getKeyPolicy(store, new AppKeyStore(db), name).redaction;
+        const preview = await previewRedaction(settings, readFileSync(0, 'utf8'));
+        process.stdout.write(values.json ? `${JSON.stringify(preview)}\n` : `${preview.text}\n`);
+        if (!values.json) process.stderr.write(`redacted: ${Object.entries(preview.counts).map(([k, n]) => `${k} ${n}`).join(', ') || 'nothing'}\n`);
         return;
       }
       case 'history':
