@@ -6,6 +6,7 @@ import { asJsonStringContent, placeholderFor, TextRestorer } from '../src/main/c
 import { redactRequest } from '../src/main/core/policy/redaction/redact-request.js';
 import { restoringMapper } from '../src/main/core/policy/redaction/restore-response.js';
 import type { StreamMapper } from '../src/main/core/providers/provider-adapter.js';
+import { SseParser } from '../src/main/core/protocol/sse.js';
 
 const ON: RedactionSettings = { ...NO_REDACTION, mode: 'reversible' };
 
@@ -93,6 +94,37 @@ describe('placeholder restoration', () => {
     const deltas = out.map((d) => JSON.parse(d).choices[0].delta as { content?: string; tool_calls?: { function: { arguments: string } }[] });
     expect(deltas.map((d) => d.content ?? '').join('')).toBe('Mail zoë.müller@example.com now [not a placeholder] [[');
     expect(JSON.parse(deltas.flatMap((d) => d.tool_calls ?? []).map((c) => c.function.arguments).join(''))).toEqual({ key: 'AKIAZ7XTQ4PL2MNB6WUD' });
+  });
+});
+
+describe('placeholder restoration across UTF-8 byte boundaries', () => {
+  it('restores an SSE byte stream cut at any byte (mid-character, mid-placeholder, mid-event)', () => {
+    fc.assert(
+      fc.property(pieces, fc.array(fc.nat(), { maxLength: 16 }), (parts, cuts) => {
+        const text = parts.join('');
+        // Upstream chunks of 1-3 characters (code points, as an upstream would send them).
+        const chars = [...text];
+        const deltas: string[] = [];
+        for (let i = 0; i < chars.length; i += 1 + (i % 3)) deltas.push(chars.slice(i, i + 1 + (i % 3)).join(''));
+        const sse = deltas.map((d) => `data: ${JSON.stringify({ id: 'c', choices: [{ index: 0, delta: { content: d }, finish_reason: null }] })}\n\n`).join('')
+          + `data: ${JSON.stringify({ id: 'c', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`;
+        const bytes = Buffer.from(sse);
+        const restored = restoringMapper({ onEvent: (e) => [e.data], onEnd: () => [] }, VALUES);
+        const out: string[] = [];
+        const parser = new SseParser((event) => out.push(...restored.onEvent(event)));
+        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        let from = 0;
+        for (const p of [...points, bytes.length]) {
+          parser.push(bytes.subarray(from, p));
+          from = p;
+        }
+        parser.end();
+        out.push(...restored.onEnd());
+        const content = out.map((d) => (JSON.parse(d) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? '').join('');
+        expect(content).toBe(expected(parts));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
