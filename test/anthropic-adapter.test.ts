@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { UNKNOWN_POLICY } from '../src/main/core/policy/data-policy.js';
 import { GatewayError } from '../src/shared/errors.js';
 import { SseParser } from '../src/main/core/protocol/sse.js';
 import type { AnthropicMessagesRequest } from '../src/main/core/protocol/anthropic-wire.js';
@@ -394,7 +395,7 @@ describe('OpenAI request -> Anthropic request', () => {
 
   it('builds the upstream request with Anthropic headers and the key only in x-api-key', () => {
     const endpoint = {
-      provider: { id: 'claude', type: 'anthropic', family: 'anthropic', baseUrl: 'https://api.anthropic.com/v1', local: false, config: { type: 'anthropic', headers: { 'anthropic-beta': 'x' } } },
+      provider: { id: 'claude', type: 'anthropic', family: 'anthropic', baseUrl: 'https://api.anthropic.com/v1', local: false, dataPolicy: UNKNOWN_POLICY, config: { type: 'anthropic', headers: { 'anthropic-beta': 'x' } } },
       upstreamModel: 'claude-sonnet-4-5',
       priceSource: { kind: 'free' },
       price: endpointPrice({ kind: 'free' }, 'claude-sonnet-4-5'),

@@ -49,7 +49,10 @@ describe('upstream failures and client aborts', () => {
   });
 
   it('sends no Authorization to a keyless local server', async () => {
-    h = await startHarness({ vaultKeys: {} });
+    h = await startHarness({
+      config: { providers: { mock: { type: 'openai-compatible', baseUrl: '${UPSTREAM}/v1', models: ['gpt-4o-mini'], dataPolicy: { local: true } } } },
+      vaultKeys: {},
+    });
     h.upstream.enqueue({ body: JSON.parse(loadBody('openai/vercel__openai-text.json')) as object });
     const res = await post(h, chatBody());
     expect(res.status).toBe(200);

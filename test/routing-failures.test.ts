@@ -102,6 +102,7 @@ describe('falling over and retrying', () => {
         models: { shared: sharedModel(['dead', 'b']) },
         routing: { backoffMs: 10 },
       },
+      vaultKeys: { dead: ['k'] },
     });
     h.upstream.on('POST', chatPath('b'), OK);
     const res = await chat(h, { model: 'shared' });

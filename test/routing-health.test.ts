@@ -220,8 +220,8 @@ describe('GET /v1/models and discovery', () => {
     h = await startHarness({
       config: {
         providers: {
-          disc: { type: 'openai-compatible', baseUrl: `${mock.url}/disc/v1` },
-          stuck: { type: 'openai-compatible', baseUrl: `${mock.url}/stuck/v1` },
+          disc: { type: 'openai-compatible', baseUrl: `${mock.url}/disc/v1`, dataPolicy: { local: true } },
+          stuck: { type: 'openai-compatible', baseUrl: `${mock.url}/stuck/v1`, dataPolicy: { local: true } },
         },
       },
     });
@@ -250,7 +250,7 @@ describe('GET /v1/models and discovery', () => {
     mock = await startMockUpstream();
     let calls = 0;
     mock.on('GET', '/v1/models', () => (++calls === 1 ? { status: 503, body: {} } : { body: { data: [{ id: 'late-model' }] } }));
-    const config = parseConfig(JSON.stringify({ providers: { late: { type: 'openai-compatible', baseUrl: `${mock.url}/v1` } } }), 'c.json');
+    const config = parseConfig(JSON.stringify({ providers: { late: { type: 'openai-compatible', baseUrl: `${mock.url}/v1`, dataPolicy: { local: true } } } }), 'c.json');
     const catalog = new ModelCatalog(config);
     const agent = new Agent();
     const discovery = startModelDiscovery({

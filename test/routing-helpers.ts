@@ -19,9 +19,9 @@ export const PRICE = {
   dear: { prompt: '0.00001', completion: '0.00002' },
 };
 
-/** A provider on its own path of the mock; on loopback it counts as local (keyless) unless `extra` says otherwise. */
+/** A provider on its own path of the mock, declared local (keyless, free unless priced) unless `extra` says otherwise. */
 export function mockProvider(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { type: 'openai-compatible', baseUrl: `\${UPSTREAM}/${name}/v1`, models: ['m'], ...extra };
+  return { type: 'openai-compatible', baseUrl: `\${UPSTREAM}/${name}/v1`, models: ['m'], dataPolicy: { local: true }, ...extra };
 }
 
 /** The shared model `shared` served by the named providers, in this order. */

@@ -247,7 +247,7 @@ describe('variants', () => {
         providers: {
           a: mockProvider('a', { pricing: PRICE.dear }),
           b: mockProvider('b', { pricing: PRICE.mid }),
-          // On loopback with no pricing: a local model, free.
+          // Declared local with no pricing: free.
           local: mockProvider('local'),
         },
         models: { shared: sharedModel(['a', 'local', 'b']) },

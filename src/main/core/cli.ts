@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { UsageError } from './cli-usage-error.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
+import { auditColumns } from './policy/privacy-api.js';
+import { privacy, PRIVACY_USAGE } from './privacy-cli.js';
 import { startGateway } from './gateway.js';
 import { defaultDataDir, usageDbPath } from './paths.js';
 import { AppKeyError, AppKeyStore, type AppKey, type LimitPeriod } from './secrets/app-keys.js';
@@ -10,6 +13,7 @@ import { openDb } from './usage/usage-db.js';
 import { UsageQueries } from './usage/usage-queries.js';
 import { toUsageRow } from './usage/usage-record.js';
 import { formatCsv } from './usage/usage-csv.js';
+import type { UsageRow } from '../../shared/usage.js';
 
 const USAGE = `Usage: switchyard <command> [options]
 
@@ -25,11 +29,12 @@ const USAGE = `Usage: switchyard <command> [options]
   app-keys disable <name>    refuse the key until it is enabled again
   app-keys enable <name>
   app-keys revoke <name>
-  usage [--json|--csv] [--since ISO] [--until ISO] [--app-key NAME] [--model ID]
+  usage [--json|--csv] [--since ISO] [--until ISO] [--app-key NAME] [--model ID] [--audit]
+                             --audit adds the egress audit: data_policy applied, redacted counts by kind
+${PRIVACY_USAGE}
 
 All commands accept --data-dir DIR (default: $SWITCHYARD_DATA_DIR or the per-user config folder).`;
 
-class UsageError extends Error {}
 
 function stderr(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -225,6 +230,7 @@ function usage(args: string[]): void {
       until: { type: 'string' },
       'app-key': { type: 'string' },
       model: { type: 'string' },
+      audit: { type: 'boolean' },
     },
   });
   const dataDir = values['data-dir'] ?? defaultDataDir();
@@ -232,20 +238,33 @@ function usage(args: string[]): void {
   const untilMs = parseInstant('--until', values.until);
   const db = openDb(usageDbPath(dataDir));
   try {
-    const rows = new UsageQueries(db)
+    const records = new UsageQueries(db)
       .list({ sinceMs, appKey: values['app-key'], model: values.model })
-      .filter((r) => untilMs === undefined || r.createdAt < untilMs)
-      .map(toUsageRow);
-    if (values.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
-    else if (values.csv) process.stdout.write(formatCsv(rows));
-    else {
-      for (const r of rows) {
-        const cost = r.cost === null ? 'unknown' : `$${r.cost.toFixed(6)}`;
-        process.stdout.write(`${r.created_at}  ${r.status}  ${r.app_key ?? '-'}  ${r.model}  ${r.provider ?? '-'}  ${r.prompt_tokens}/${r.completion_tokens} tok  ${cost}  ${Math.round(r.latency_ms)} ms\n`);
-      }
-    }
+      .filter((r) => untilMs === undefined || r.createdAt < untilMs);
+    const format = values.json ? 'json' : values.csv ? 'csv' : 'text';
+    // --audit adds the egress audit: the data rules applied and the redaction counts (never values).
+    if (values.audit) {
+      const rows = records.map((r) => ({ ...toUsageRow(r), ...auditColumns(r.egress) }));
+      printUsage(rows, format, ['data_policy', 'redacted'], (r) => `  policy ${r.data_policy}${r.redacted ? `  redacted ${r.redacted}` : ''}`);
+    } else printUsage(records.map(toUsageRow), format);
   } finally {
     db.close();
+  }
+}
+
+function printUsage<Row extends UsageRow>(
+  rows: Row[],
+  format: 'json' | 'csv' | 'text',
+  extraColumns: (keyof Row & string)[] = [],
+  extraText: (row: Row) => string = () => '',
+): void {
+  if (format === 'json') process.stdout.write(`${JSON.stringify(rows)}\n`);
+  else if (format === 'csv') process.stdout.write(formatCsv(rows, extraColumns));
+  else {
+    for (const r of rows) {
+      const cost = r.cost === null ? 'unknown' : `$${r.cost.toFixed(6)}`;
+      process.stdout.write(`${r.created_at}  ${r.status}  ${r.app_key ?? '-'}  ${r.model}  ${r.provider ?? '-'}  ${r.prompt_tokens}/${r.completion_tokens} tok  ${cost}  ${Math.round(r.latency_ms)} ms${extraText(r)}\n`);
+    }
   }
 }
 
@@ -260,6 +279,8 @@ async function main(argv: string[]): Promise<void> {
       return appKeys(rest);
     case 'usage':
       return usage(rest);
+    case 'privacy':
+      return privacy(rest);
     case undefined:
     case 'help':
     case '--help':

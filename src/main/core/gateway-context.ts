@@ -1,5 +1,6 @@
 import type { Agent } from 'undici';
 import type { ProviderFamily } from './config/presets.js';
+import type { PrivacyStore } from './policy/privacy-store.js';
 import type { SpendLedger } from './policy/spend-ledger.js';
 import type { ProviderAdapter } from './providers/provider-adapter.js';
 import type { ModelCatalog } from './router/catalog.js';
@@ -20,6 +21,8 @@ export interface GatewayContext {
   appKeys: AppKeyStore;
   writer: UsageWriter;
   spend: SpendLedger;
+  /** Global and per-key privacy settings (data rules, logging, redaction). */
+  privacy: PrivacyStore;
   queries: UsageQueries;
   agent: Agent;
   maxBodyBytes: number;

@@ -20,6 +20,8 @@ import { AppKeyStore } from './secrets/app-keys.js';
 import { cachedVault } from './secrets/cached-vault.js';
 import type { KeyVault } from './secrets/key-vault.js';
 import { openVault } from './secrets/open-vault.js';
+import { BodyLog } from './policy/body-log.js';
+import { PrivacyStore } from './policy/privacy-store.js';
 import { SpendLedger } from './policy/spend-ledger.js';
 import { ProviderKeys } from './secrets/provider-keys.js';
 import { startCheckpointer } from './usage/checkpointer.js';
@@ -67,6 +69,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const checkpointer = startCheckpointer(dbPath);
   const writer = new UsageWriter(db);
   const now = opts.now ?? Date.now;
+  const bodyLog = new BodyLog(db);
+  bodyLog.start();
   const spend = new SpendLedger(writer, { now });
   const timeouts = config.server.upstreamTimeoutMs
     ? { ...DEFAULT_TIMEOUTS, headersMs: config.server.upstreamTimeoutMs, idleMs: config.server.upstreamTimeoutMs }
@@ -83,6 +87,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     appKeys: new AppKeyStore(db),
     writer,
     spend,
+    privacy: new PrivacyStore(db),
     queries: new UsageQueries(db),
     agent,
     maxBodyBytes: config.server.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -121,6 +126,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const close = () => {
     closing ??= (async () => {
       discovery.stop();
+      bodyLog.stop();
       stopFollowingUsage();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -17,11 +17,18 @@ export const pricingSchema = z
   .strict();
 export type PricingOverride = z.infer<typeof pricingSchema>;
 
+/** What a provider does with prompts (policy/data-policy.ts); declared fields override the preset's published defaults. */
 export const dataPolicySchema = z
   .object({
     local: z.boolean().optional(),
     dataCollection: z.enum(['allow', 'deny']).optional(),
     zdr: z.boolean().optional(),
+    training: z.enum(['no', 'opt-in', 'opt-out', 'yes', 'unknown']).optional(),
+    retentionDays: z.number().int().min(0).nullable().optional(),
+    zdrAvailable: z.enum(['default', 'self-serve', 'contract', 'none', 'unknown']).optional(),
+    region: z.string().min(1).nullable().optional(),
+    /** The account's tier where a provider's free and paid terms differ (google, mistral); default "free". */
+    tier: z.enum(['free', 'paid']).optional(),
   })
   .strict();
 

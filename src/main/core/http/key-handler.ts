@@ -1,6 +1,22 @@
 import type { GatewayContext } from '../gateway-context.js';
 import { periodEnd } from '../policy/limit-period.js';
 import type { AppKey } from '../secrets/app-keys.js';
+import { strictest } from '../policy/privacy-rules.js';
+
+/**
+ * Switchyard's additions: whether the key may only reach local providers (the local-only switch,
+ * global or per key) and the data rules its requests are routed under, with who set each.
+ */
+function keyDataPolicy(ctx: GatewayContext, appKey: AppKey) {
+  const { rules, setBy } = strictest([
+    { level: 'global', rules: ctx.privacy.global() },
+    { level: 'app_key', rules: ctx.privacy.forKey(appKey.id).rules },
+  ]);
+  return {
+    local_only: rules.localOnly,
+    data_policy: { data_collection: rules.dataCollection, zdr: rules.zdr, local_only: rules.localOnly, set_by: setBy },
+  };
+}
 
 /** Costs are kept to 1e-10 USD, like the usage log. */
 function roundUsd(value: number): number {
@@ -54,6 +70,7 @@ export function getKey(ctx: GatewayContext, appKey: AppKey) {
       workspace_id: null,
       free_model_daily_requests: { limit: 0, remaining: 0, used: 0 },
       rate_limit: { requests: -1, interval: '10s', note: 'Switchyard sets no rate limit; each provider applies its own.' },
+      ...keyDataPolicy(ctx, appKey),
     },
   };
 }

@@ -8,6 +8,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { GatewayError } from '../../../shared/errors.js';
 import type { GatewayContext } from '../gateway-context.js';
+import { captureBodies } from '../policy/body-log.js';
+import { applyPrivacy } from '../policy/privacy-gate.js';
+import { applyRedaction, restoreDispatched } from '../policy/redaction-gate.js';
 import { reserveSpend } from '../policy/spend-gate.js';
 import { messageDeltaEventSchema, messageStartEventSchema, errorEventSchema, type AnthropicUsageDelta } from '../protocol/anthropic-wire.js';
 import { anthropicMessageOf } from '../protocol/anthropic-inbound/from-openai-response.js';
@@ -129,7 +132,8 @@ async function relayNativeStream(
         generated.addChunk(event.data);
         break;
     }
-    writer.relay(event);
+    if (answer.restoreEvent) for (const restored of answer.restoreEvent(event)) writer.relay(restored);
+    else writer.relay(event);
   };
   const failure = await pumpUpstream(answer, writer, signal, {
     event: relay,
@@ -217,9 +221,12 @@ function anthropicRoute(ctx: GatewayContext, work: (request: RoutedRequest) => P
 async function createMessage({ ctx, req, res, appKey, body, model, candidates, log, signal }: RoutedRequest): Promise<Outcome> {
   const stream = body.stream === true;
   log.streamed = stream;
-  const affordable = reserveSpend(ctx, appKey, log, 'chat', body, candidates);
+  const allowed = applyPrivacy(ctx, appKey, 'chat', body, log, candidates);
+  const placeholders = await applyRedaction(ctx, appKey, body, log);
+  captureBodies(ctx.privacy, appKey, log, body, res);
+  const affordable = reserveSpend(ctx, appKey, log, 'chat', body, allowed);
   const routed: GatewayContext = { ...ctx, adapters: messagesAdapters(ctx.adapters, req.headers, model) };
-  const answer = await dispatch(routed, affordable, { op: 'chat', body, stream, log, signal });
+  const answer = restoreDispatched(await dispatch(routed, affordable, { op: 'chat', body, stream, log, signal }), placeholders);
   const native = answer.endpoint.provider.family === 'anthropic';
   const stopSequences = stopSequencesSchema.parse(body.stop_sequences ?? []);
   if (answer.kind === 'json') {
@@ -246,14 +253,17 @@ function notCountable(model: string, provider: { id: string; type: string }): Ga
  * Counted by the Anthropic provider serving the model (its fallbacks too, while they are
  * Anthropic's); free, so logged with zero tokens and zero cost.
  */
-async function countTokens({ ctx, req, res, body, model, candidates, log, signal }: RoutedRequest): Promise<Outcome> {
+async function countTokens({ ctx, req, res, appKey, body, model, candidates, log, signal }: RoutedRequest): Promise<Outcome> {
   const firstOther = candidates.findIndex((c) => c.endpoint.provider.family !== 'anthropic');
   const countable = firstOther < 0 ? candidates : candidates.slice(0, firstOther);
   const first = candidates[0] as Candidate;
   if (countable.length === 0) throw notCountable(model, first.endpoint.provider);
   const routed: GatewayContext = { ...ctx, adapters: countTokensAdapters(req.headers) };
+  // The prompt leaves this machine to be counted: the same data rules and redaction apply.
+  const allowed = applyPrivacy(ctx, appKey, 'chat', body, log, countable);
+  await applyRedaction(ctx, appKey, body, log);
   // Without `stream`, dispatch reads the answer: it is always the JSON kind.
-  const answer = (await dispatch(routed, countable, { op: 'chat', body, stream: false, log, signal })) as JsonAnswer;
+  const answer = (await dispatch(routed, allowed, { op: 'chat', body, stream: false, log, signal })) as JsonAnswer;
   log.usage = EMPTY_USAGE;
   log.cost = 0;
   log.markFirstByte();

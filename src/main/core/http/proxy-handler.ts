@@ -1,6 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { GatewayError, toGatewayError } from '../../../shared/errors.js';
 import type { GatewayContext } from '../gateway-context.js';
+import { captureBodies } from '../policy/body-log.js';
+import { applyPrivacy } from '../policy/privacy-gate.js';
+import { applyRedaction, restoreDispatched } from '../policy/redaction-gate.js';
 import { reserveSpend } from '../policy/spend-gate.js';
 import type { JsonObject, Operation } from '../providers/provider-adapter.js';
 import { candidatesFor, dispatch, type Dispatched } from '../router/dispatch.js';
@@ -80,8 +83,11 @@ export async function proxyOperation(
     if (candidates.length === 0) {
       throw new GatewayError(404, 'model_not_found', `Model "${model}" is not served by any configured provider`, { model });
     }
-    const affordable = reserveSpend(ctx, appKey, log, op, body, candidates);
-    const dispatched = await dispatch(ctx, affordable, { op, body, stream, log, signal });
+    const allowed = applyPrivacy(ctx, appKey, op, body, log, candidates);
+    const placeholders = await applyRedaction(ctx, appKey, body, log);
+    captureBodies(ctx.privacy, appKey, log, body, res);
+    const affordable = reserveSpend(ctx, appKey, log, op, body, allowed);
+    const dispatched = restoreDispatched(await dispatch(ctx, affordable, { op, body, stream, log, signal }), placeholders);
     if (dispatched.kind === 'stream') {
       return relayStream({
         res, upstreamBody: dispatched.body, mapper: dispatched.mapper, log,

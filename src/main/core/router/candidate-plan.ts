@@ -165,13 +165,6 @@ function preferenceFilter(ctx: GatewayContext, turn: ModelTurn, endpoint: Endpoi
   if (prefs.only && !matchesAny(provider, prefs.only)) {
     return { reason: 'provider_not_allowed', detail: `provider "${provider.id}" is not in provider.only` };
   }
-  const policy = provider.config.dataPolicy;
-  if (prefs.dataCollection === 'deny' && !provider.local && policy?.dataCollection !== 'deny') {
-    return { reason: 'data_policy', detail: `data_collection is "deny" and provider "${provider.id}" is not known to keep no data` };
-  }
-  if (prefs.zdr && !provider.local && policy?.zdr !== true) {
-    return { reason: 'data_policy', detail: `zdr is required and provider "${provider.id}" is not known to retain no data` };
-  }
   if (turn.variant === 'free' || prefs.maxPrice) return priceFilter(ctx.routing, turn, endpoint);
   return undefined;
 }

@@ -1,5 +1,6 @@
 import type { EndpointConfig, PricingOverride, ProviderConfig, SwitchyardConfig } from '../config/config-schema.js';
-import { PROVIDER_PRESETS, type ProviderFamily, type ProviderType } from '../config/presets.js';
+import { PROVIDER_PRESETS, type ProviderFamily, type ProviderPreset, type ProviderType } from '../config/presets.js';
+import { resolveDataPolicy, type EndpointDataPolicy } from '../policy/data-policy.js';
 import { CatalogPrice, type CatalogOptions } from '../usage/catalog-price.js';
 import { endpointPrice, type EndpointPrice, type PriceSource } from '../usage/pricing.js';
 
@@ -10,6 +11,8 @@ export interface ResolvedProvider {
   baseUrl: string;
   /** Runs on this machine: needs no key and is free unless priced in the config. */
   local: boolean;
+  /** Training, retention, ZDR and region as published for the preset and declared in the config. */
+  dataPolicy: EndpointDataPolicy;
   config: ProviderConfig;
 }
 
@@ -56,25 +59,17 @@ const TEXT: readonly string[] = ['text'];
 /** Beyond this many cached lookups the cache starts over: `<provider>/<anything>` resolves, so ids are unbounded. */
 const RESOLVE_CACHE_LIMIT = 2_000;
 
-function isLoopbackUrl(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-  } catch {
-    return false;
-  }
-}
-
 /**
- * Local means keyless (a key is sent only if one is stored) and free unless priced: the local
- * presets, a generic openai-compatible server on loopback, or whatever `dataPolicy.local` says.
+ * Local means the data stays on this machine, so it is keyless (a key is sent only if one is
+ * stored) and free unless priced. It is declared, never guessed: a local-server preset or
+ * `dataPolicy.local: true`. A loopback baseUrl proves nothing (tunnels, other gateways, proxies
+ * to a cloud API), so an openai-compatible server there is cloud with an unknown price.
  */
 function resolveProvider(id: string, config: ProviderConfig): ResolvedProvider {
-  const preset = PROVIDER_PRESETS[config.type];
-  const baseUrl = (config.baseUrl ?? ('baseUrl' in preset ? preset.baseUrl : '')).replace(/\/+$/, '');
-  const presetLocal = ('local' in preset && preset.local) || (config.type === 'openai-compatible' && isLoopbackUrl(baseUrl));
-  const local = config.dataPolicy?.local ?? presetLocal;
-  return { id, type: config.type, family: preset.family, baseUrl, local, config };
+  const preset: ProviderPreset = PROVIDER_PRESETS[config.type];
+  const baseUrl = (config.baseUrl ?? preset.baseUrl ?? '').replace(/\/+$/, '');
+  const local = config.dataPolicy?.local ?? preset.local ?? false;
+  return { id, type: config.type, family: preset.family, baseUrl, local, dataPolicy: resolveDataPolicy(config.type, config, local), config };
 }
 
 function priceSourceFor(provider: ResolvedProvider, upstreamModel: string, override?: PricingOverride): PriceSource {

@@ -1,6 +1,7 @@
 import { GatewayError } from '../../../shared/errors.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { redactSecret } from '../policy/redact-secret.js';
+import type { SseEvent } from '../protocol/sse.js';
 import type { TokenUsage } from '../protocol/token-usage.js';
 import type { JsonObject, MappedResponse, Operation, ProviderAdapter, StreamMapper } from '../providers/provider-adapter.js';
 import { sendUpstream, upstreamFailure, type UpstreamResponse } from '../providers/upstream-http.js';
@@ -15,7 +16,16 @@ export { candidatesFor, type Candidate, type SkipReason } from './candidate-plan
 /** An upstream that accepted the request: its JSON answer, or a stream not yet read. */
 export type Dispatched =
   | { kind: 'json'; modelId: string; endpoint: Endpoint; mapped: MappedResponse; costOf: CostFn }
-  | { kind: 'stream'; modelId: string; endpoint: Endpoint; body: AsyncIterable<Uint8Array>; mapper: StreamMapper; costOf: CostFn };
+  | {
+      kind: 'stream';
+      modelId: string;
+      endpoint: Endpoint;
+      body: AsyncIterable<Uint8Array>;
+      mapper: StreamMapper;
+      costOf: CostFn;
+      /** For relays of an upstream's own events (Anthropic to /v1/messages): redaction placeholders restored. */
+      restoreEvent?: (event: SseEvent) => SseEvent[];
+    };
 
 export type CostFn = (usage: TokenUsage) => number | null;
 

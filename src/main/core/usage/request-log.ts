@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { compressBodies, type CapturedBodies } from '../policy/body-log.js';
 import type { TokenUsage } from '../protocol/token-usage.js';
-import type { AttemptRecord, UsageRecord } from './usage-record.js';
+import type { AttemptRecord, EgressRecord, UsageRecord } from './usage-record.js';
 import type { UsageWriter } from './usage-writer.js';
 
 const ID_BYTES = 15;
@@ -39,6 +40,10 @@ export class RequestLog {
   /** Set when `usage` was counted by the gateway, not reported by the upstream. */
   usageEstimated = false;
   readonly attempts: AttemptRecord[] = [];
+  /** What left this machine and under which policy (counts, never values): the egress audit. */
+  readonly egress: EgressRecord = {};
+  /** Set when the app key opted in to prompt/completion logging (policy/body-log.ts). */
+  bodies: CapturedBodies | undefined;
   /** Runs once the row is recorded: a spend-limit reservation settles to the real charge here. */
   onFinish: ((row: UsageRecord) => void) | undefined;
   private finished = false;
@@ -88,6 +93,8 @@ export class RequestLog {
       errorCode,
       attempts: this.attempts,
       usageEstimated: this.usageEstimated,
+      egress: this.egress.policy || this.egress.redacted ? this.egress : null,
+      bodies: this.bodies && compressBodies(this.bodies, this.createdAt),
     };
     this.writer.record(row);
     this.onFinish?.(row);

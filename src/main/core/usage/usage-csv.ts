@@ -14,8 +14,10 @@ function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function formatCsv(rows: readonly UsageRow[]): string {
-  const lines = [USAGE_COLUMNS.join(',')];
-  for (const row of rows) lines.push(USAGE_COLUMNS.map((c) => csvField(row[c])).join(','));
+/** The usage columns, then any `extra` columns the rows carry (the egress audit's). */
+export function formatCsv<Row extends UsageRow>(rows: readonly Row[], extra: readonly (keyof Row & string)[] = []): string {
+  const columns: readonly (keyof Row)[] = [...USAGE_COLUMNS, ...extra];
+  const lines = [columns.join(',')];
+  for (const row of rows) lines.push(columns.map((c) => csvField(row[c])).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -99,6 +99,33 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE requests ADD COLUMN usage_estimated INTEGER NOT NULL DEFAULT 0;
   `,
+  // Privacy (policy/privacy-store.ts, policy/body-log.ts): global settings, each app key's
+  // privacy settings, the egress audit of each request (policy applied, redaction counts,
+  // never values) and the opt-in prompt/completion log, zlib-compressed, pruned when it expires.
+  `
+  CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE app_key_privacy (
+    app_key_id INTEGER PRIMARY KEY REFERENCES app_keys(id),
+    settings   TEXT NOT NULL
+  );
+
+  ALTER TABLE requests ADD COLUMN egress TEXT;
+
+  CREATE TABLE request_bodies (
+    request_id TEXT PRIMARY KEY,
+    app_key_id INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    prompt     BLOB NOT NULL,
+    completion BLOB
+  );
+  CREATE INDEX request_bodies_expires ON request_bodies(expires_at);
+  CREATE INDEX request_bodies_key ON request_bodies(app_key_id);
+  `,
 ];
 
 export function openDb(path: string, opts: { readonly?: boolean } = {}): Db {
@@ -111,6 +138,8 @@ export function openDb(path: string, opts: { readonly?: boolean } = {}): Db {
   // WAL + NORMAL: commits do not fsync; only checkpoints do, and those run off the event loop.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  // Deleted rows are overwritten, not just unlinked: pruned prompt logs must really be gone.
+  db.pragma('secure_delete = ON');
   migrate(db);
   return db;
 }

@@ -1,6 +1,6 @@
 import type { UsageRow } from '../../../shared/usage.js';
 import type { Db } from './usage-db.js';
-import type { AttemptRecord, UsageRecord } from './usage-record.js';
+import type { AttemptRecord, EgressRecord, UsageRecord } from './usage-record.js';
 
 interface RequestRowDb {
   id: string;
@@ -24,6 +24,7 @@ interface RequestRowDb {
   error_code: string | null;
   attempts: string | null;
   usage_estimated: number;
+  egress: string | null;
 }
 
 function fromDb(r: RequestRowDb): UsageRecord {
@@ -49,6 +50,7 @@ function fromDb(r: RequestRowDb): UsageRecord {
     errorCode: r.error_code,
     attempts: r.attempts ? (JSON.parse(r.attempts) as AttemptRecord[]) : [],
     usageEstimated: r.usage_estimated === 1,
+    egress: r.egress ? (JSON.parse(r.egress) as EgressRecord) : null,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { UsageRow } from '../../../shared/usage.js';
+import type { StoredBodies } from '../policy/body-log.js';
 
 /**
  * One attempt at one endpoint, as routing records it, so that a routing decision is explainable
@@ -26,6 +27,23 @@ export interface AttemptRecord {
   duration_ms?: number;
 }
 
+/**
+ * The egress audit of one request: the data rules it was routed under (and which level set each)
+ * and how many values of each kind were redacted before it left. Counts, never values.
+ */
+export interface EgressRecord {
+  policy?: {
+    data_collection: 'allow' | 'deny';
+    zdr: boolean;
+    local_only: boolean;
+    set_by: Partial<Record<'data_collection' | 'zdr' | 'local_only', 'global' | 'app_key' | 'request'>>;
+  };
+  /** Redacted values by kind ("email", "aws_access_key", …). */
+  redacted?: Record<string, number>;
+  /** Images or files in the request, passed on unredacted (the setting allowed it). */
+  attachments_passed?: number;
+}
+
 /** What the gateway records per request; `created_at` in ms. */
 export interface UsageRecord {
   id: string;
@@ -50,6 +68,9 @@ export interface UsageRecord {
   attempts: AttemptRecord[];
   /** The upstream did not report (all of) the tokens: the gateway counted them with a tokenizer. */
   usageEstimated?: boolean;
+  egress?: EgressRecord | null;
+  /** Prompt and completion, compressed, for app keys that opted in to logging. */
+  bodies?: StoredBodies | undefined;
 }
 
 export function toUsageRow(r: UsageRecord): UsageRow {

@@ -28,8 +28,8 @@ export class UsageWriter {
     this.maxBatch = opts.maxBatch ?? 500;
     const insert = db.prepare(`INSERT INTO requests (id, created_at, app_key_id, app_key, model, provider,
       upstream_model, status, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens,
-      cost, latency_ms, ttft_ms, streamed, finish_reason, error_code, attempts, usage_estimated)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      cost, latency_ms, ttft_ms, streamed, finish_reason, error_code, attempts, usage_estimated, egress)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const rollup = db.prepare(`INSERT INTO daily_usage (day, app_key, model, provider, requests, errors,
       prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost, unpriced_requests)
       VALUES (@day, @appKey, @model, @provider, @requests, @errors, @prompt, @completion, @cached, @cacheWrite,
@@ -42,6 +42,8 @@ export class UsageWriter {
         cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
         reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
         cost = cost + excluded.cost, unpriced_requests = unpriced_requests + excluded.unpriced_requests`);
+    const insertBodies = db.prepare(`INSERT INTO request_bodies (request_id, app_key_id, created_at, expires_at, prompt, completion)
+      VALUES (?, ?, ?, ?, ?, ?)`);
     this.commitBatch = db.transaction((rows: UsageRecord[]) => {
       const buckets = new Map<string, RollupBucket>();
       for (const r of rows) {
@@ -50,7 +52,11 @@ export class UsageWriter {
           r.promptTokens, r.completionTokens, r.cachedTokens, r.cacheWriteTokens, r.reasoningTokens,
           r.cost, r.latencyMs, r.ttftMs, r.streamed ? 1 : 0, r.finishReason, r.errorCode,
           r.attempts.length > 0 ? JSON.stringify(r.attempts) : null, r.usageEstimated ? 1 : 0,
+          r.egress ? JSON.stringify(r.egress) : null,
         );
+        if (r.bodies && r.appKeyId !== null) {
+          insertBodies.run(r.id, r.appKeyId, r.createdAt, r.bodies.expiresAt, r.bodies.prompt, r.bodies.completion);
+        }
         addToBucket(buckets, r);
       }
       for (const bucket of buckets.values()) rollup.run(bucket);
