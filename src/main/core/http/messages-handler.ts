@@ -199,7 +199,7 @@ async function createMessage({ ctx, req, res, appKey, body, model, candidates, l
   const stream = body.stream === true;
   log.streamed = stream;
   const affordable = reserveSpend(ctx, appKey, log, 'chat', body, candidates);
-  const routed: GatewayContext = { ...ctx, adapters: messagesAdapters(ctx.adapters, req.headers, model) };
+  const routed: GatewayContext = { ...ctx, adapters: messagesAdapters(ctx, req.headers, model) };
   const answer = await dispatch(routed, affordable, { op: 'chat', body, stream, log, signal });
   const native = answer.endpoint.provider.family === 'anthropic';
   const stopSequences = stopSequencesSchema.parse(body.stop_sequences ?? []);
