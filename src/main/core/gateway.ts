@@ -6,6 +6,7 @@ import type { SwitchyardConfig } from './config/config-schema.js';
 import type { GatewayContext } from './gateway-context.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/body.js';
 import { countTokensRoute, messagesRoute } from './http/messages-handler.js';
+import { responsesRoute } from './http/responses-handler.js';
 import { createGatewayServer } from './http/server.js';
 import { findRendererDir } from './http/static-files.js';
 import { serverInfoPath, usageDbPath } from './paths.js';
@@ -98,6 +99,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     extraRoutes: new Map([
       ['/messages', messagesRoute(ctx)],
       ['/messages/count_tokens', countTokensRoute(ctx)],
+      ['/responses', responsesRoute(ctx)],
     ]),
   });
   await new Promise<void>((resolve, reject) => {

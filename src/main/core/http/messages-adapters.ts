@@ -109,7 +109,7 @@ function nativeCountTokensAdapter(client: IncomingHttpHeaders): ProviderAdapter 
  * turns them into the reasoning_content it requires after tool calls, unsigned text included.
  * Other compatible APIs refuse the field.
  */
-function replayedReasoning(provider: ResolvedProvider): OpenAiTarget['replayReasoning'] {
+export function replayedReasoning(provider: ResolvedProvider): OpenAiTarget['replayReasoning'] {
   if (provider.family !== 'openai-compatible' || provider.type === 'openrouter') return 'signed';
   return presetQuirks(provider.type).includes('deepseek-reasoning-replay') ? 'all' : 'none';
 }
