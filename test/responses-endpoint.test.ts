@@ -210,13 +210,23 @@ describe('translation to a chat-completions provider', () => {
     ]);
   });
 
-  it('refuses previous_response_id (no server state) and a hosted web search the target cannot run, with clear 400s', async () => {
+  it('refuses previous_response_id (no server state) and a required hosted web search the target cannot run, with clear 400s', async () => {
     const before = h.upstream.requests.length;
     const stored = client.responses.create({ model: 'mock/gpt-4o-mini', input: 'Hi', previous_response_id: 'resp_123' });
     await expect(stored).rejects.toMatchObject({ status: 400, message: expect.stringContaining('previous_response_id') });
-    const search = client.responses.create({ model: 'mock/gpt-4o-mini', input: 'News?', tools: [{ type: 'web_search' }] });
+    const search = client.responses.create({ model: 'mock/gpt-4o-mini', input: 'News?', tools: [{ type: 'web_search' }], tool_choice: { type: 'web_search' } as never });
     await expect(search).rejects.toMatchObject({ status: 400, message: expect.stringContaining('web search') });
     expect(h.upstream.requests.length).toBe(before);
+  });
+
+  it('answers without searching where the target has no search and the hosted search was only offered (Codex offers it always)', async () => {
+    h.upstream.enqueue({ body: JSON.parse(loadBody('openai/vercel__openai-text.json')) as object });
+    const before = h.upstream.requests.length;
+    const response = await client.responses.create({ model: 'mock/gpt-4o-mini', input: 'News?', tools: [{ type: 'web_search' }] });
+    expect(response.status).toBe('completed');
+    const sent = h.upstream.requests[before]?.body as Record<string, unknown>;
+    expect(sent).not.toHaveProperty('tools');
+    expect(sent).not.toHaveProperty('web_search_options');
   });
 });
 
@@ -251,6 +261,14 @@ describe('translation to Anthropic', () => {
     const signature = recordedDeltas(recorded, 'signature_delta', 'signature');
     expect(sent.messages[1]?.role).toBe('assistant');
     expect(sent.messages[1]?.content[0]).toMatchObject({ type: 'thinking', thinking: summary, signature });
+  });
+
+  it("offers Claude its own web search server tool for the hosted web_search tool", async () => {
+    h.upstream.enqueue({ body: JSON.parse(loadBody('anthropic/vercel__anthropic-text.json')) as object });
+    const before = h.upstream.requests.length;
+    await client.responses.create({ model: 'claude/claude-sonnet-4-5', input: 'News?', tools: [{ type: 'web_search' }] });
+    const sent = h.upstream.requests[before]?.body as { tools: { type: string; name: string }[] };
+    expect(sent.tools).toEqual([expect.objectContaining({ type: expect.stringMatching(/^web_search_/), name: 'web_search' })]);
   });
 
   it('answers at /api/v1/responses too (OpenRouter base URL)', async () => {

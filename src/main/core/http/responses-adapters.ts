@@ -3,7 +3,8 @@
  * attempt logging are the router's own. The body handed to `dispatch` is the request translated
  * to a chat/completions body (protocol/responses), which every provider adapter takes as usual;
  * an `openai` provider instead gets the client's Responses body as sent (native pass-through to
- * its /responses, the answer staying in the Responses shape).
+ * its /responses, the answer staying in the Responses shape). A hosted web search the client
+ * offers becomes the target's native search, as `:online` would pick it, where it has one.
  */
 import type { GatewayContext } from '../gateway-context.js';
 import { invalidUpstream } from '../protocol/anthropic-inbound/upstream-json.js';
@@ -12,6 +13,8 @@ import { GATEWAY_ONLY_FIELDS } from '../providers/openai-compatible/openai-adapt
 import type { JsonObject, ProviderAdapter } from '../providers/provider-adapter.js';
 import type { UpstreamRequest } from '../providers/upstream-http.js';
 import type { Endpoint } from '../router/catalog.js';
+import { webSearchOf } from '../protocol/openai-chat-request.js';
+import { webSearchRoute } from '../router/model-variants.js';
 import { replayedReasoning } from './messages-adapters.js';
 
 type Adapters = GatewayContext['adapters'];
@@ -44,13 +47,15 @@ function withoutReasoningReplay(chat: JsonObject): JsonObject {
   return { ...chat, messages };
 }
 
-function responsesAware(inner: ProviderAdapter, client: JsonObject): ProviderAdapter {
+function responsesAware(inner: ProviderAdapter, client: JsonObject, offersSearch: boolean): ProviderAdapter {
   return {
     ...inner,
     buildRequest(op, endpoint, chat, apiKey, stream) {
       if (speaksResponses(endpoint)) return nativeRequest(endpoint, client, apiKey, stream);
-      const body = replayedReasoning(endpoint.provider) === 'none' ? withoutReasoningReplay(chat) : chat;
-      return inner.buildRequest(op, endpoint, body, apiKey, stream);
+      let body = replayedReasoning(endpoint.provider) === 'none' ? withoutReasoningReplay(chat) : chat;
+      const search = offersSearch && !webSearchOf(body) ? webSearchRoute(endpoint) : undefined;
+      if (search) body = { ...body, ...search.extraBody };
+      return inner.buildRequest(op, search?.endpoint ?? endpoint, body, apiKey, stream);
     },
     mapResponse(op, endpoint, json, request) {
       if (!speaksResponses(endpoint)) return inner.mapResponse(op, endpoint, json, request);
@@ -62,7 +67,11 @@ function responsesAware(inner: ProviderAdapter, client: JsonObject): ProviderAda
 }
 
 /** The adapters for one POST /responses request; `client` is its body as sent. */
-export function responsesAdapters(ctx: GatewayContext, client: JsonObject): Adapters {
-  const compatible = ctx.adapters['openai-compatible'];
-  return compatible ? { ...ctx.adapters, 'openai-compatible': responsesAware(compatible, client) } : ctx.adapters;
+export function responsesAdapters(ctx: GatewayContext, client: JsonObject, offersSearch: boolean): Adapters {
+  const adapters: Adapters = {};
+  for (const family of ['openai-compatible', 'anthropic', 'google'] as const) {
+    const inner = ctx.adapters[family];
+    if (inner) adapters[family] = responsesAware(inner, client, offersSearch);
+  }
+  return adapters;
 }

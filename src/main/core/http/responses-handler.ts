@@ -12,7 +12,7 @@ import { responseOfChat } from '../protocol/responses/from-chat-response.js';
 import { ResponsesStreamTranslator, type ResponsesEvent } from '../protocol/responses/from-chat-stream.js';
 import { nativeFinishReason, nativeResponseSchema, nativeUsageOf } from '../protocol/responses/native-response.js';
 import type { ResponseContext } from '../protocol/responses/response-object.js';
-import { parseResponsesRequest, toChatBody } from '../protocol/responses/responses-request.js';
+import { offersHostedSearch, parseResponsesRequest, toChatBody } from '../protocol/responses/responses-request.js';
 import type { SseEvent } from '../protocol/sse.js';
 import type { JsonObject } from '../providers/provider-adapter.js';
 import { candidatesFor, dispatch, type Dispatched } from '../router/dispatch.js';
@@ -178,7 +178,7 @@ export function responsesRoute(ctx: GatewayContext): ApiRoute {
           throw new GatewayError(404, 'model_not_found', `Model "${model}" is not served by any configured provider`, { model });
         }
         const affordable = reserveSpend(ctx, appKey, log, 'chat', chat, candidates);
-        const routed: GatewayContext = { ...ctx, adapters: responsesAdapters(ctx, body) };
+        const routed: GatewayContext = { ...ctx, adapters: responsesAdapters(ctx, body, offersHostedSearch(request)) };
         const answer = await dispatch(routed, affordable, { op: 'chat', body: chat, stream, log, signal });
         const native = speaksResponses(answer.endpoint);
         const response: ResponseContext = { id: log.id, model: answer.modelId, request, createdAt: Math.floor(Date.now() / 1000) };

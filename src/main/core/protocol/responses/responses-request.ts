@@ -259,8 +259,15 @@ function chatTools(tools: NonNullable<ResponsesRequest['tools']>): JsonObject[] 
   });
 }
 
-export function asksForHostedSearch(request: ResponsesRequest): boolean {
+/** The hosted web search is among the tools the model may use. */
+export function offersHostedSearch(request: ResponsesRequest): boolean {
   return (request.tools ?? []).some((tool) => tool.type !== 'function' && tool.type !== 'namespace');
+}
+
+/** The client insists on the hosted search (`tool_choice`): a target without one cannot answer. */
+function requiresHostedSearch(request: ResponsesRequest): boolean {
+  const choice = request.tool_choice;
+  return typeof choice === 'object' && choice !== null && choice.type !== 'function';
 }
 
 /** The chat/completions body that carries the same request to any provider adapter. */
@@ -285,8 +292,10 @@ export function toChatBody(request: ResponsesRequest, client: JsonObject): JsonO
     else if (choice?.type === 'function' && 'name' in choice) body.tool_choice = { type: 'function', function: { name: choice.name } };
     if (request.parallel_tool_calls === false) body.parallel_tool_calls = false;
   }
-  // The hosted search becomes the router's `:online`: each target searches natively, or is skipped with the reason.
-  if (asksForHostedSearch(request) && !Array.isArray(body.plugins)) body.plugins = [{ id: 'web' }];
+  // Required, the hosted search is the router's `:online`: targets without a native search are skipped,
+  // with the reason. Only offered (Codex offers it on every request), it is each target's own search
+  // where there is one (responses-adapters.ts), and left out where there is none.
+  if (requiresHostedSearch(request) && !Array.isArray(body.plugins)) body.plugins = [{ id: 'web' }];
   const format = request.text?.format;
   if (format?.type === 'json_object') body.response_format = { type: 'json_object' };
   if (format?.type === 'json_schema') {
