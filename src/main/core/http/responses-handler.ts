@@ -20,7 +20,8 @@ import type { RequestLog } from '../usage/request-log.js';
 import { AnthropicEventWriter as EventWriter, pumpUpstream, streamCut } from './anthropic-sse.js';
 import { requireModel, withProxyScope } from './proxy-handler.js';
 import { sendError, sendJson } from './respond.js';
-import { responsesAdapters, speaksResponses } from './responses-adapters.js';
+import { inboundAdapters } from './inbound-adapters.js';
+import { responsesNative, speaksResponses } from './responses-native.js';
 import type { ApiRoute } from './server.js';
 
 type JsonAnswer = Extract<Dispatched, { kind: 'json' }>;
@@ -178,7 +179,7 @@ export function responsesRoute(ctx: GatewayContext): ApiRoute {
           throw new GatewayError(404, 'model_not_found', `Model "${model}" is not served by any configured provider`, { model });
         }
         const affordable = reserveSpend(ctx, appKey, log, 'chat', chat, candidates);
-        const routed: GatewayContext = { ...ctx, adapters: responsesAdapters(ctx, body, offersHostedSearch(request)) };
+        const routed: GatewayContext = { ...ctx, adapters: inboundAdapters(ctx, { native: responsesNative(body), offersSearch: offersHostedSearch(request) }) };
         const answer = await dispatch(routed, affordable, { op: 'chat', body: chat, stream, log, signal });
         const native = speaksResponses(answer.endpoint);
         const response: ResponseContext = { id: log.id, model: answer.modelId, request, createdAt: Math.floor(Date.now() / 1000) };
