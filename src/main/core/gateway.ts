@@ -7,6 +7,7 @@ import type { GatewayContext } from './gateway-context.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/body.js';
 import { countTokensRoute, messagesRoute } from './http/messages-handler.js';
 import { responsesRoute } from './http/responses-handler.js';
+import { geminiRoute } from './http/gemini-handler.js';
 import { createGatewayServer } from './http/server.js';
 import { findRendererDir } from './http/static-files.js';
 import { serverInfoPath, usageDbPath } from './paths.js';
@@ -101,6 +102,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       ['/messages/count_tokens', countTokensRoute(ctx)],
       ['/responses', responsesRoute(ctx)],
     ]),
+    geminiRoute: geminiRoute(ctx, shutdown.signal),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
