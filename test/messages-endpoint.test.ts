@@ -528,7 +528,7 @@ describe('translation to an OpenAI-compatible provider', () => {
     const block = { type: 'search_result', source: 'https://example.com', title: 't', content: [] };
     const nested = await postMessages(h, { ...hello, model: 'mock/gpt-4o-mini', messages: [{ role: 'user', content: [block] }] });
     expect(nested.status).toBe(400);
-    expect(((await nested.json()) as { error: { message: string } }).error.message).toContain('"messages.0.content.0.type"');
+    expect(((await nested.json()) as { error: { message: string } }).error.message).toContain('messages.0.content.0.type: Input tag does not match');
     expect(h.upstream.requests.length).toBe(before);
   });
 });

@@ -6,6 +6,8 @@ import type { SwitchyardConfig } from './config/config-schema.js';
 import type { GatewayContext } from './gateway-context.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/body.js';
 import { countTokensRoute, messagesRoute } from './http/messages-handler.js';
+import { responsesRoute } from './http/responses-handler.js';
+import { geminiRoute } from './http/gemini-handler.js';
 import { createGatewayServer } from './http/server.js';
 import { findRendererDir } from './http/static-files.js';
 import { serverInfoPath, usageDbPath } from './paths.js';
@@ -105,7 +107,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     extraRoutes: new Map([
       ['/messages', messagesRoute(ctx)],
       ['/messages/count_tokens', countTokensRoute(ctx)],
+      ['/responses', responsesRoute(ctx)],
     ]),
+    geminiRoute: geminiRoute(ctx, shutdown.signal),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -79,7 +79,7 @@ export interface PumpHandlers {
  */
 export async function pumpUpstream(
   upstream: UpstreamStream,
-  writer: AnthropicEventWriter,
+  writer: Pick<AnthropicEventWriter, 'flush'>,
   signal: AbortSignal,
   on: PumpHandlers,
 ): Promise<GatewayError | undefined> {

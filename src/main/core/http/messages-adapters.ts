@@ -29,7 +29,7 @@ import { finishReasonOf, tokenUsageOf } from '../providers/anthropic/usage-mappi
 import { webSearchTool } from '../providers/anthropic/web-search.js';
 import type { JsonObject, ProviderAdapter } from '../providers/provider-adapter.js';
 import type { UpstreamRequest } from '../providers/upstream-http.js';
-import type { Endpoint, ResolvedProvider } from '../router/catalog.js';
+import type { Endpoint, ModelCatalog, ResolvedProvider } from '../router/catalog.js';
 import { WEB_SEARCH_PROVIDERS, webSearchRoute } from '../router/model-variants.js';
 
 type Adapters = GatewayContext['adapters'];
@@ -109,15 +109,17 @@ function nativeCountTokensAdapter(client: IncomingHttpHeaders): ProviderAdapter 
  * turns them into the reasoning_content it requires after tool calls, unsigned text included.
  * Other compatible APIs refuse the field.
  */
-function replayedReasoning(provider: ResolvedProvider): OpenAiTarget['replayReasoning'] {
+export function replayedReasoning(provider: ResolvedProvider): OpenAiTarget['replayReasoning'] {
   if (provider.family !== 'openai-compatible' || provider.type === 'openrouter') return 'signed';
   return presetQuirks(provider.type).includes('deepseek-reasoning-replay') ? 'all' : 'none';
 }
 
-function openAiTarget(provider: ResolvedProvider): OpenAiTarget {
+function openAiTarget(endpoint: Endpoint, catalog: ModelCatalog): OpenAiTarget {
+  const { provider } = endpoint;
   return {
     maxTokensField: provider.type === 'openai' ? 'max_completion_tokens' : 'max_tokens',
     replayReasoning: replayedReasoning(provider),
+    reasoningEffort: catalog.info(endpoint).supportedParameters?.includes('reasoning') === true,
   };
 }
 
@@ -147,25 +149,29 @@ function withWebSearch(openAi: JsonObject, client: JsonObject, request: Translat
 }
 
 /** Wraps a provider's own adapter: the Anthropic body is translated to OpenAI's before it builds the request. */
-function translatingAdapter(inner: ProviderAdapter, translatable: (body: JsonObject) => TranslatableRequest): ProviderAdapter {
+function translatingAdapter(
+  inner: ProviderAdapter,
+  catalog: ModelCatalog,
+  translatable: (body: JsonObject) => TranslatableRequest,
+): ProviderAdapter {
   return {
     ...inner,
     buildRequest(op, endpoint, body, apiKey, stream) {
       const request = translatable(body);
-      const openAi = toOpenAiChatBody(request, openAiTarget(endpoint.provider));
+      const openAi = toOpenAiChatBody(request, openAiTarget(endpoint, catalog));
       return inner.buildRequest(op, withWebSearch(openAi, body, request, endpoint), openAi, apiKey, stream);
     },
   };
 }
 
 /** The adapters for one POST /messages request. */
-export function messagesAdapters(base: Adapters, client: IncomingHttpHeaders, model: string): Adapters {
+export function messagesAdapters(ctx: GatewayContext, client: IncomingHttpHeaders, model: string): Adapters {
   let parsed: TranslatableRequest | undefined;
   const translatable = (body: JsonObject) => (parsed ??= parseTranslatableRequest(body, model));
   const adapters: Adapters = { anthropic: nativeMessagesAdapter(client) };
   for (const family of ['openai-compatible', 'google'] as const) {
-    const inner = base[family];
-    if (inner) adapters[family] = translatingAdapter(inner, translatable);
+    const inner = ctx.adapters[family];
+    if (inner) adapters[family] = translatingAdapter(inner, ctx.catalog, translatable);
   }
   return adapters;
 }

@@ -225,7 +225,7 @@ async function createMessage({ ctx, req, res, appKey, body, model, candidates, l
   const placeholders = await applyRedaction(ctx, appKey, body, log);
   captureBodies(ctx.privacy, appKey, log, body, res);
   const affordable = reserveSpend(ctx, appKey, log, 'chat', body, allowed);
-  const routed: GatewayContext = { ...ctx, adapters: messagesAdapters(ctx.adapters, req.headers, model) };
+  const routed: GatewayContext = { ...ctx, adapters: messagesAdapters(ctx, req.headers, model) };
   const answer = restoreDispatched(await dispatch(routed, affordable, { op: 'chat', body, stream, log, signal }), placeholders);
   const native = answer.endpoint.provider.family === 'anthropic';
   const stopSequences = stopSequencesSchema.parse(body.stop_sequences ?? []);

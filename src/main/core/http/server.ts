@@ -9,6 +9,7 @@ import { getCredits } from './credits-handler.js';
 import { getGeneration } from './generation-handler.js';
 import { decodePath } from './decode-path.js';
 import { checkHost, checkJsonContentType, checkOrigin, checkRequestTarget, loopbackOrigins } from './guards.js';
+import { isGeminiPath, type GeminiRoute } from './gemini-handler.js';
 import { getKey } from './key-handler.js';
 import { getModel, listEndpoints, listModels } from './models-handler.js';
 import { proxyOperation } from './proxy-handler.js';
@@ -24,6 +25,8 @@ export interface HttpOptions {
   shutdownSignal: AbortSignal;
   /** Extra POST routes under /v1 (e.g. /messages), added by later layers. */
   extraRoutes?: Map<string, ApiRoute>;
+  /** Gemini's own API (POST /v1beta/models/{model}:generateContent…), which authenticates and answers in Google's way. */
+  geminiRoute?: GeminiRoute;
 }
 
 /** An extra POST route under /v1 (e.g. /messages) that answers in its own wire format, errors included. */
@@ -79,6 +82,10 @@ export function createGatewayServer(ctx: GatewayContext, opts: HttpOptions): Gat
       // Same-origin pages never preflight; a cross-origin preflight was refused by checkOrigin.
       res.writeHead(204).end();
       return;
+    }
+    if (opts.geminiRoute && method === 'POST' && isGeminiPath(path)) {
+      const gemini = opts.geminiRoute;
+      return gemini.handle(req, res, path, searchParams()).catch((err: unknown) => gemini.sendError(res, err));
     }
     const route = apiPath(path);
     const extra = route === undefined ? undefined : opts.extraRoutes?.get(route);

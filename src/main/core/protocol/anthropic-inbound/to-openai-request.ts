@@ -3,9 +3,11 @@
  * OpenAI-compatible (or Gemini, through the adapter's OpenAI form) providers.
  *
  * Dropped on purpose, because OpenAI-compatible APIs have no equivalent or reject the field:
- * `top_k`, `metadata`, `thinking` and `output_config.effort` (a reasoning request sent to a
- * non-reasoning model is a 400 there), `cache_control` (those providers cache on their own),
- * `service_tier`. Blocks and tools with no OpenAI form (server tools but web search, URL
+ * `top_k`, `metadata`, `thinking` (enabled, adaptive: its budget has no portable form) and
+ * `output_config.effort` but where the endpoint declares reasoning (a reasoning request sent to
+ * a non-reasoning model is a 400 there), `cache_control` (those providers cache on their own),
+ * `context_management` (Anthropic's server-side clearing of old tool results: the client's
+ * history goes as sent), `service_tier`, and the `anthropic-beta` header. Blocks and tools with no OpenAI form (server tools but web search, URL
  * documents) are a 400. The web search server tool is the target's own search, which the caller
  * asks for (`webSearchToolOf`): it has no place among the function tools.
  */
@@ -13,7 +15,9 @@ import { z } from 'zod';
 import { GatewayError } from '../../../../shared/errors.js';
 import {
   customToolSchema,
+  messageParamSchema,
   messagesRequestSchema,
+  textBlockSchema,
   type AnthropicDocumentBlock,
   type AnthropicImageBlock,
   type AnthropicMessagesRequest,
@@ -22,6 +26,7 @@ import {
   type AnthropicToolResultBlock,
 } from '../anthropic-wire.js';
 import { reasoningDetailOf } from './reasoning-blocks.js';
+import { anthropicValidationMessage } from './validation-message.js';
 import { webSearchServerToolSchema, type WebSearchServerTool } from './web-search-tool.js';
 
 export interface OpenAiTarget {
@@ -34,7 +39,16 @@ export interface OpenAiTarget {
    * 'none' for strict OpenAI-compatible APIs, which refuse unknown message fields.
    */
   replayReasoning: 'none' | 'signed' | 'all';
+  /**
+   * The endpoint declares reasoning among its supported parameters: `output_config.effort` goes
+   * along as `reasoning_effort`. Elsewhere it is dropped, since a model that does not reason
+   * refuses the field, and Claude Code sends an effort whatever the model.
+   */
+  reasoningEffort: boolean;
 }
+
+/** Anthropic's efforts above `high` (`xhigh`, `max`) have no counterpart every reasoning API takes. */
+const EFFORTS: Record<string, 'low' | 'medium' | 'high'> = { low: 'low', medium: 'medium', high: 'high', xhigh: 'high', max: 'high' };
 
 type JsonObject = Record<string, unknown>;
 type ContentPart =
@@ -52,7 +66,20 @@ const translatableToolSchema = z.discriminatedUnion(
   { error: "only custom tools and the web search tool can be sent to this model: Anthropic's other server tools run on Anthropic models only" },
 );
 type TranslatableTool = z.infer<typeof translatableToolSchema>;
-const translatableRequestSchema = messagesRequestSchema.extend({ tools: z.array(translatableToolSchema).optional() });
+/**
+ * Claude Code puts `{"role":"system"}` turns among the messages (Anthropic's mid-conversation
+ * system messages); they stay where they are, as OpenAI system messages.
+ */
+const systemTurnSchema = z.looseObject({ role: z.literal('system'), content: z.union([z.string(), z.array(textBlockSchema)]) });
+const translatableMessageSchema = z.discriminatedUnion('role', [
+  messageParamSchema.extend({ role: z.literal('user') }),
+  messageParamSchema.extend({ role: z.literal('assistant') }),
+  systemTurnSchema,
+]);
+const translatableRequestSchema = messagesRequestSchema.extend({
+  messages: z.array(translatableMessageSchema),
+  tools: z.array(translatableToolSchema).optional(),
+});
 export type TranslatableRequest = z.infer<typeof translatableRequestSchema>;
 
 function isWebSearchTool(tool: TranslatableTool): tool is WebSearchServerTool {
@@ -64,45 +91,21 @@ const documentSourceSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('text'), data: z.string() }),
 ]);
 
-interface IssueLike {
-  path: PropertyKey[];
-  message: string;
-  errors?: IssueLike[][];
-}
-
-/** The most specific issue: unions report "Invalid input" at their root, the useful detail is deeper. */
-function deepestIssue(issue: IssueLike, prefix: PropertyKey[] = []): { path: PropertyKey[]; message: string } {
-  const path = [...prefix, ...issue.path];
-  let best: { path: PropertyKey[]; message: string } | undefined;
-  for (const branch of issue.errors ?? []) {
-    for (const sub of branch) {
-      const candidate = deepestIssue(sub, path);
-      if (!best || candidate.path.length > best.path.length) best = candidate;
-    }
-  }
-  return best ?? { path, message: issue.message };
-}
-
 function untranslatable(model: string, what: string): GatewayError {
   return new GatewayError(400, 'untranslatable_request', `Model "${model}" is not an Anthropic model, so ${what} cannot be sent to it`, {
     model,
   });
 }
 
-/** Reads a /v1/messages body for translation; what does not fit is a 400 naming the field. */
+/** Reads a /v1/messages body for translation; what does not fit is a 400 worded as Anthropic words it. */
 export function parseTranslatableRequest(body: unknown, model: string): TranslatableRequest {
   const parsed = translatableRequestSchema.safeParse(body);
   if (parsed.success) return parsed.data;
-  const first = parsed.error.issues[0];
-  const issue = first ? deepestIssue(first as IssueLike) : { path: [], message: 'invalid request' };
-  const path = issue.path.map(String).join('.');
-  throw new GatewayError(400, 'untranslatable_request', `Invalid request for model "${model}" at "${path}": ${issue.message}`, {
-    model,
-    path,
-  });
+  const { path, message } = anthropicValidationMessage(parsed.error.issues);
+  throw new GatewayError(400, 'untranslatable_request', message, { model, path });
 }
 
-function systemText(system: AnthropicMessagesRequest['system']): string {
+function systemText(system: AnthropicMessagesRequest['system'] | z.infer<typeof systemTurnSchema>['content']): string {
   if (system === undefined) return '';
   return typeof system === 'string' ? system : system.map((block) => block.text).join('\n');
 }
@@ -236,7 +239,8 @@ export function toOpenAiChatBody(request: TranslatableRequest, target: OpenAiTar
   const system = systemText(request.system);
   if (system) messages.push({ role: 'system', content: system });
   for (const message of request.messages) {
-    if (typeof message.content === 'string') messages.push({ role: message.role, content: message.content });
+    if (message.role === 'system') messages.push({ role: 'system', content: systemText(message.content) });
+    else if (typeof message.content === 'string') messages.push({ role: message.role, content: message.content });
     else if (message.role === 'user') messages.push(...userMessages(message.content, model));
     else messages.push(assistantMessage(message.content, model, target));
   }
@@ -258,6 +262,8 @@ export function toOpenAiChatBody(request: TranslatableRequest, target: OpenAiTar
     body.tool_choice = toolChoiceOf(request.tool_choice);
     if ('disable_parallel_tool_use' in request.tool_choice && request.tool_choice.disable_parallel_tool_use) body.parallel_tool_calls = false;
   }
+  const effort = request.thinking?.type === 'disabled' ? undefined : EFFORTS[request.output_config?.effort ?? ''];
+  if (target.reasoningEffort && effort) body.reasoning_effort = effort;
   const format = request.output_config?.format;
   if (format) body.response_format = { type: 'json_schema', json_schema: { name: 'output', schema: format.schema } };
   return body;

@@ -16,7 +16,7 @@ const OPERATION_PATHS: Record<Operation, string> = {
  * (OpenAI itself) reject unknown parameters, so they are not forwarded (but to OpenRouter
  * itself, which gets those it alone can act on: quirks/openrouter-extras.ts).
  */
-const GATEWAY_ONLY_FIELDS = ['models', 'provider', 'route', 'transforms', 'plugins', 'usage', 'preset'] as const;
+export const GATEWAY_ONLY_FIELDS = ['models', 'provider', 'route', 'transforms', 'plugins', 'usage', 'preset'] as const;
 
 /** The body as the upstream gets it; a chat body also goes through the provider type's quirks (config/presets.ts). */
 export function upstreamBody(op: Operation, endpoint: Endpoint, body: JsonObject, stream: boolean): JsonObject {

@@ -1,0 +1,194 @@
+/**
+ * The OpenAI Responses API (POST /v1/responses and /api/v1/responses) for tools that speak it,
+ * such as Codex and the openai SDK's `responses.create`. Any configured model can answer: OpenAI
+ * providers natively, the others through the same chat/completions model every adapter takes.
+ * One usage row per request; the response id is the generation id; usage carries `cost`.
+ */
+import type { ServerResponse } from 'node:http';
+import { GatewayError } from '../../../shared/errors.js';
+import type { GatewayContext } from '../gateway-context.js';
+import { reserveSpend } from '../policy/spend-gate.js';
+import { responseOfChat } from '../protocol/responses/from-chat-response.js';
+import { ResponsesStreamTranslator, type ResponsesEvent } from '../protocol/responses/from-chat-stream.js';
+import { nativeFinishReason, nativeResponseSchema, nativeUsageOf } from '../protocol/responses/native-response.js';
+import type { ResponseContext } from '../protocol/responses/response-object.js';
+import { offersHostedSearch, parseResponsesRequest, toChatBody } from '../protocol/responses/responses-request.js';
+import type { SseEvent } from '../protocol/sse.js';
+import type { JsonObject } from '../providers/provider-adapter.js';
+import { candidatesFor, dispatch, type Dispatched } from '../router/dispatch.js';
+import type { RequestLog } from '../usage/request-log.js';
+import { AnthropicEventWriter as EventWriter, pumpUpstream, streamCut } from './anthropic-sse.js';
+import { requireModel, withProxyScope } from './proxy-handler.js';
+import { sendError, sendJson } from './respond.js';
+import { inboundAdapters } from './inbound-adapters.js';
+import { responsesNative, speaksResponses } from './responses-native.js';
+import type { ApiRoute } from './server.js';
+
+type JsonAnswer = Extract<Dispatched, { kind: 'json' }>;
+type StreamAnswer = Extract<Dispatched, { kind: 'stream' }>;
+type Outcome = { status: number; errorCode: string | null };
+
+const TERMINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+const LIFECYCLE_EVENTS = new Set(['response.created', 'response.in_progress', 'response.queued', ...TERMINAL_EVENTS]);
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function sendNativeResponse(res: ServerResponse, answer: JsonAnswer, log: RequestLog): Outcome {
+  const { mapped } = answer;
+  log.usage = mapped.usage;
+  log.finishReason = mapped.finishReason;
+  log.cost = mapped.usage ? answer.costOf(mapped.usage) : null;
+  const usage = isObject(mapped.body.usage) ? { ...mapped.body.usage, cost: log.cost } : mapped.body.usage;
+  log.markFirstByte();
+  sendJson(res, 200, { ...mapped.body, id: log.id, usage }, { 'x-generation-id': log.id });
+  return { status: 200, errorCode: null };
+}
+
+function sendTranslatedResponse(res: ServerResponse, answer: JsonAnswer, log: RequestLog, ctx: ResponseContext): Outcome {
+  const { mapped } = answer;
+  log.usage = mapped.usage;
+  log.finishReason = mapped.finishReason;
+  log.cost = mapped.usage ? answer.costOf(mapped.usage) : null;
+  const response = responseOfChat(mapped.body, {
+    ...ctx,
+    providerId: answer.endpoint.provider.id,
+    usage: mapped.usage,
+    cost: log.cost,
+    finishReason: mapped.finishReason,
+  });
+  log.markFirstByte();
+  sendJson(res, 200, response, { 'x-generation-id': log.id });
+  return { status: 200, errorCode: null };
+}
+
+/** Ends a stream exactly once; a failure before anything was sent is thrown, for a plain error answer. */
+function endStream(writer: EventWriter, log: RequestLog, failure: GatewayError | undefined, failed: () => ResponsesEvent[]): Outcome {
+  if (!failure) {
+    writer.end();
+    return { status: 200, errorCode: null };
+  }
+  if (failure.status === 499) return { status: 499, errorCode: failure.reason };
+  log.finishReason = 'error';
+  if (!writer.started) throw failure;
+  for (const event of failed()) writer.event(event.type, JSON.stringify(event));
+  writer.end();
+  return { status: failure.status, errorCode: failure.reason };
+}
+
+/**
+ * Relays an OpenAI provider's Responses stream as it comes. Only the lifecycle events are
+ * parsed: they get the generation id, and the final one the cost of its usage.
+ */
+async function relayNativeStream(res: ServerResponse, answer: StreamAnswer, log: RequestLog, signal: AbortSignal): Promise<Outcome> {
+  const providerId = answer.endpoint.provider.id;
+  const writer = new EventWriter(res, log, signal);
+  let lastResponse: JsonObject = { id: log.id, object: 'response', output: [] };
+  let sequence = 0;
+  let ended = false;
+  const relay = (event: SseEvent) => {
+    const type = event.event ?? '';
+    if (!LIFECYCLE_EVENTS.has(type)) {
+      sequence += 1;
+      writer.relay(event);
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(event.data);
+    } catch {
+      parsed = undefined;
+    }
+    if (!isObject(parsed) || !isObject(parsed.response)) throw streamCut(providerId);
+    const response: JsonObject = { ...parsed.response, id: log.id, model: answer.modelId };
+    if (typeof parsed.sequence_number === 'number') sequence = parsed.sequence_number + 1;
+    if (TERMINAL_EVENTS.has(type)) {
+      ended = true;
+      const read = nativeResponseSchema.safeParse(response);
+      if (read.success) {
+        log.usage = nativeUsageOf(read.data);
+        log.finishReason = nativeFinishReason(read.data);
+        log.cost = log.usage ? answer.costOf(log.usage) : null;
+        if (isObject(response.usage)) response.usage = { ...response.usage, cost: log.cost };
+      }
+    }
+    lastResponse = response;
+    writer.event(type, JSON.stringify({ ...parsed, response }));
+  };
+  const failure = await pumpUpstream(answer, writer, signal, {
+    event: relay,
+    end: () => {
+      if (!ended) throw streamCut(providerId);
+    },
+  });
+  return endStream(writer, log, failure, () => [
+    {
+      type: 'response.failed',
+      sequence_number: sequence,
+      response: { ...lastResponse, status: 'failed', error: { code: 'server_error', message: failure?.message ?? '' } },
+    },
+  ]);
+}
+
+/** Translates the internal chat stream of any other provider to Responses events. */
+async function relayTranslatedStream(
+  res: ServerResponse,
+  answer: StreamAnswer,
+  log: RequestLog,
+  signal: AbortSignal,
+  ctx: ResponseContext,
+): Promise<Outcome> {
+  const writer = new EventWriter(res, log, signal);
+  const translator = new ResponsesStreamTranslator({ ...ctx, providerId: answer.endpoint.provider.id });
+  const emit = (events: ResponsesEvent[]) => {
+    for (const event of events) writer.event(event.type, JSON.stringify(event));
+  };
+  const feed = (chunks: string[]) => {
+    for (const data of chunks) {
+      if (data === '[DONE]') continue;
+      emit(translator.push(data));
+      if (translator.failure) throw translator.failure;
+    }
+  };
+  const failure = await pumpUpstream(answer, writer, signal, {
+    event: (event) => feed(answer.mapper.onEvent(event)),
+    end: () => feed(answer.mapper.onEnd()),
+  });
+  // A stream that breaks before its usage chunk still consumed what the provider reported so far.
+  log.usage = translator.usage ?? answer.mapper.usageSoFar?.();
+  log.finishReason = translator.finishReason;
+  log.cost = log.usage ? answer.costOf(log.usage) : null;
+  if (!failure) emit(translator.finish(log.cost));
+  return endStream(writer, log, failure, () => (failure ? translator.fail(failure, log.cost) : []));
+}
+
+/** POST /v1/responses */
+export function responsesRoute(ctx: GatewayContext): ApiRoute {
+  return {
+    handle: (_req, res, { appKey, body, shutdownSignal }) => {
+      const model = typeof body.model === 'string' ? body.model : '';
+      return withProxyScope(ctx, res, appKey, model, shutdownSignal, async ({ log, signal }) => {
+        requireModel(body);
+        const request = parseResponsesRequest(body);
+        const chat = toChatBody(request, body);
+        const stream = request.stream === true;
+        log.streamed = stream;
+        const candidates = candidatesFor(ctx, chat, model);
+        if (candidates.length === 0) {
+          throw new GatewayError(404, 'model_not_found', `Model "${model}" is not served by any configured provider`, { model });
+        }
+        const affordable = reserveSpend(ctx, appKey, log, 'chat', chat, candidates);
+        const routed: GatewayContext = { ...ctx, adapters: inboundAdapters(ctx, { native: responsesNative(body), offersSearch: offersHostedSearch(request) }) };
+        const answer = await dispatch(routed, affordable, { op: 'chat', body: chat, stream, log, signal });
+        const native = speaksResponses(answer.endpoint);
+        const response: ResponseContext = { id: log.id, model: answer.modelId, request, createdAt: Math.floor(Date.now() / 1000) };
+        if (answer.kind === 'json') {
+          return native ? sendNativeResponse(res, answer, log) : sendTranslatedResponse(res, answer, log, response);
+        }
+        return native ? relayNativeStream(res, answer, log, signal) : relayTranslatedStream(res, answer, log, signal, response);
+      });
+    },
+    sendError,
+  };
+}
