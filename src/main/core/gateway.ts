@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from './config/load-config.js';
+import { acquireDataDirLock } from './data-dir-lock.js';
 import type { SwitchyardConfig } from './config/config-schema.js';
 import type { GatewayContext } from './gateway-context.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/body.js';
@@ -57,6 +58,17 @@ export interface RunningGateway {
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const { dataDir } = opts;
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const lock = acquireDataDirLock(dataDir);
+  try {
+    return await startLocked(opts, lock.release);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function startLocked(opts: GatewayOptions, releaseLock: () => void): Promise<RunningGateway> {
+  const { dataDir } = opts;
   const config = opts.config ?? loadConfig({ dataDir, configPath: opts.configPath }).config;
   const env = opts.env ?? process.env;
   const vault = opts.vault ?? (await openVault({ dataDir, env }));
@@ -135,6 +147,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       db.close();
       await agent.close().catch(() => undefined);
       rmSync(infoPath, { force: true });
+      releaseLock();
     })();
     return closing;
   };
