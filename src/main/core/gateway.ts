@@ -22,6 +22,7 @@ import { cachedVault } from './secrets/cached-vault.js';
 import type { KeyVault } from './secrets/key-vault.js';
 import { openVault } from './secrets/open-vault.js';
 import { SpendLedger } from './policy/spend-ledger.js';
+import { SpendWatch } from './policy/spend-watch.js';
 import { ProviderKeys } from './secrets/provider-keys.js';
 import { startCheckpointer } from './usage/checkpointer.js';
 import { openDb } from './usage/usage-db.js';
@@ -52,6 +53,8 @@ export interface RunningGateway {
   sessionToken: string;
   dataDir: string;
   vault: KeyVault;
+  /** Today's spend and limit-reached events, for the desktop tray and notifications. */
+  spendWatch: SpendWatch;
   close(): Promise<void>;
 }
 
@@ -123,6 +126,7 @@ async function startLocked(opts: GatewayOptions, releaseLock: () => void): Promi
   setPort(port);
   const url = `http://127.0.0.1:${port}`;
   const stopFollowingUsage = routing.follow(writer, ctx.queries);
+  const spendWatch = new SpendWatch(writer, ctx.queries, ctx.appKeys, spend);
   const discovery = startModelDiscovery({ catalog, adapters: ctx.adapters, keys: providerKeys, agent });
   const infoPath = serverInfoPath(dataDir);
   writeFileSync(infoPath, JSON.stringify({ url, port, pid: process.pid }), { mode: 0o600 });
@@ -142,6 +146,7 @@ async function startLocked(opts: GatewayOptions, releaseLock: () => void): Promi
       await idle();
       clearTimeout(grace);
       writer.close();
+      spendWatch.close();
       spend.close();
       await checkpointer.stop();
       db.close();
@@ -151,5 +156,5 @@ async function startLocked(opts: GatewayOptions, releaseLock: () => void): Promi
     })();
     return closing;
   };
-  return { url, port, sessionToken, dataDir, vault, close };
+  return { url, port, sessionToken, dataDir, vault, spendWatch, close };
 }
