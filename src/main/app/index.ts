@@ -50,7 +50,7 @@ async function launch(): Promise<void> {
 
   gateway = await startGateway({
     ...resolveLaunchOptions(process.env, app.getPath('userData')),
-    // The renderer build sits beside this bundle (out/main, out/renderer), also inside app.asar.
+    // The renderer build sits beside this bundle (app/out/main, app/out/renderer), also inside app.asar.
     rendererDir: join(import.meta.dirname, '../renderer'),
   });
   const origin = new URL(gateway.url).origin;
