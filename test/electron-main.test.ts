@@ -69,6 +69,7 @@ describe('desktop main process', () => {
     expect(electron.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled();
     expect(electron.ipcMain.handle).toHaveBeenCalledOnce();
     expect(electron.Tray.created).toHaveLength(1);
+    expect(electron.dialog.showMessageBox).not.toHaveBeenCalled();
     expect(electron.Tray.created[0]!.setToolTip.mock.calls[0]?.[0]).toMatch(/^Switchyard — Gateway running on 127\.0\.0\.1:\d+$/);
 
     // Navigation guards apply to every web contents the app creates.
@@ -91,5 +92,18 @@ describe('desktop main process', () => {
     await vi.waitFor(() => expect(electron.app.quit).toHaveBeenCalled(), { timeout: 20_000 });
     expect(existsSync(join(dataDir, 'gateway.lock'))).toBe(false);
     expect(existsSync(join(dataDir, 'server.json'))).toBe(false);
+  }, 60_000);
+
+  it('says so, and stores no key, when no key store is usable (never a plaintext fallback)', async () => {
+    process.env.SWITCHYARD_VAULT = 'file';
+    delete process.env.SWITCHYARD_VAULT_PASSPHRASE;
+    await launchApp();
+    await vi.waitFor(() => expect(electron.dialog.showMessageBox).toHaveBeenCalledOnce(), { timeout: 20_000 });
+    const [options] = electron.dialog.showMessageBox.mock.calls[0] as [{ message: string; detail: string }];
+    expect(options.message).toBe('Provider keys cannot be stored on this computer');
+    expect(options.detail).toContain('SWITCHYARD_VAULT_PASSPHRASE');
+    expect(options.detail).toContain('basic_text');
+    electron.app.emit('before-quit', { preventDefault: vi.fn() });
+    await vi.waitFor(() => expect(existsSync(join(dataDir, 'gateway.lock'))).toBe(false), { timeout: 20_000 });
   }, 60_000);
 });

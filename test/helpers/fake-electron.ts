@@ -75,7 +75,7 @@ export function createFakeElectron() {
     clipboard: { writeText: vi.fn() },
     nativeTheme: Object.assign(new EventEmitter(), { shouldUseDarkColors: false }),
     nativeImage: { createFromBuffer: vi.fn(() => ({ addRepresentation: vi.fn() })) },
-    dialog: { showErrorBox: vi.fn() },
+    dialog: { showErrorBox: vi.fn(), showMessageBox: vi.fn(async (_options: unknown) => ({ response: 0 })) },
     screen: { getAllDisplays: vi.fn(() => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }]) },
     shell: { openExternal: vi.fn(async () => undefined), openPath: vi.fn(async (_path: string) => '') },
     session: {

@@ -10,6 +10,7 @@ import { notifyWhenLimitsReached } from './limit-notifications.js';
 import { loginItem, startedAtLogin } from './login-item.js';
 import { createMainWindow, DEFAULT_WINDOW_SIZE, revealWindow } from './main-window.js';
 import { trayForGateway, type GatewayTrayFeed } from './tray-feed.js';
+import { warnWhenKeysCannotBeStored } from './vault-warning.js';
 import { rememberPlacement, restorePlacement } from './window-state.js';
 import { followThemeBackground, windowBackground } from './window-theme.js';
 
@@ -59,6 +60,7 @@ async function launch(): Promise<void> {
 
   tray = trayForGateway(gateway, loginItem(), { open: openWindow, quit: () => app.quit() });
   notifyWhenLimitsReached(gateway.spendWatch);
+  warnWhenKeysCannotBeStored(gateway.vault);
   // Started by the login item: serve tools from the tray, open no window until asked.
   if (!startedAtLogin(process.argv)) openWindow();
 }
