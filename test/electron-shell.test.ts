@@ -14,6 +14,7 @@ const { handleCopyTextRequests } = await import('../src/main/app/clipboard-ipc.j
 const { followThemeBackground, WINDOW_BACKGROUND, windowBackground } = await import('../src/main/app/window-theme.js');
 const { rememberPlacement, restorePlacement } = await import('../src/main/app/window-state.js');
 const { trayMenuTemplate } = await import('../src/main/app/tray.js');
+const { trayForGateway } = await import('../src/main/app/tray-feed.js');
 const { loginItem, startedAtLogin } = await import('../src/main/app/login-item.js');
 const { limitNotice, notifyWhenLimitsReached } = await import('../src/main/app/limit-notifications.js');
 const { COPY_TEXT_CHANNEL } = await import('../src/preload/bridge-contract.js');
@@ -186,6 +187,40 @@ describe('tray', () => {
     (login.click as (item: { checked: boolean }) => void)({ checked: true });
     expect(actions.setOpenAtLogin).toHaveBeenCalledWith(true);
     expect(trayMenuTemplate({ ...state, status: 'stopping' }, actions)[0]?.label).toBe('Gateway stopping (127.0.0.1:4100)');
+  });
+});
+
+describe('tray feed', () => {
+  it("refreshes today's spend at most once a second after usage commits, and never after stopping", () => {
+    vi.useFakeTimers();
+    try {
+      let changed: () => void = () => undefined;
+      const today = vi.fn(() => ({ day: '2026-12-07', costUsd: 0.5, requests: 2 }));
+      const spendWatch = { today, onChange: (listener: () => void) => ((changed = listener), () => undefined) };
+      const feed = trayForGateway({ url: 'http://127.0.0.1:4100', spendWatch } as never, { isEnabled: () => false, setEnabled: vi.fn() }, { open: vi.fn(), quit: vi.fn() });
+      const tray = fakeElectron().Tray.created[0]!;
+      expect(tray.setContextMenu).toHaveBeenCalledTimes(1);
+      changed();
+      changed();
+      vi.advanceTimersByTime(1_000);
+      expect(tray.setContextMenu).toHaveBeenCalledTimes(2);
+      (fakeElectron().Menu.buildFromTemplate.mock.results.at(-1)?.value.template as Item[])
+        .find((item) => item.label === 'Copy Base URL')
+        ?.click?.({} as never, undefined, {} as never);
+      expect(fakeElectron().clipboard.writeText).toHaveBeenCalledWith('http://127.0.0.1:4100/v1');
+
+      changed();
+      feed.markStopping();
+      expect(tray.setToolTip).toHaveBeenLastCalledWith('Switchyard — Gateway stopping (127.0.0.1:4100)');
+      const queries = today.mock.calls.length;
+      changed();
+      vi.advanceTimersByTime(5_000);
+      expect(today).toHaveBeenCalledTimes(queries);
+      feed.destroy();
+      expect(tray.destroy).toHaveBeenCalledOnce();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -32,15 +32,19 @@ export function trayForGateway(
   });
   let timer: NodeJS.Timeout | undefined;
   const stopFollowing = gateway.spendWatch.onChange(() => {
+    // While stopping, the usage log is being closed: its last flush must not query it afterwards.
+    if (status === 'stopping') return;
     timer ??= setTimeout(() => {
       timer = undefined;
-      tray.update(state());
+      if (status === 'running') tray.update(state());
     }, TRAY_REFRESH_MS);
   });
   return {
     markStopping() {
+      tray.update({ ...state(), status: 'stopping' });
       status = 'stopping';
-      tray.update({ ...state() });
+      clearTimeout(timer);
+      timer = undefined;
     },
     destroy() {
       stopFollowing();
