@@ -3,17 +3,20 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 
 const root = import.meta.dirname;
-// Tests build into a temporary folder so they never replace out/renderer under a running server.
-const out = process.env.SWITCHYARD_ELECTRON_OUT_DIR ?? resolve(root, 'out');
+// The desktop build goes into the app's own folder (app/, packaged by electron-builder), apart
+// from the web UI build of `serve` (out/renderer). Tests build into a temporary folder.
+const out = process.env.SWITCHYARD_ELECTRON_OUT_DIR ?? resolve(root, 'app/out');
+/** Loaded at run time from app/node_modules, built for Electron's ABI; everything else is bundled. */
+export const NATIVE_MODULES = ['better-sqlite3', 'keytar'];
 
 export default defineConfig({
   main: {
     build: {
-      // keytar is an optional native module: it must load from node_modules (rebuilt for
-      // Electron), and the core falls back to its encrypted file when it is absent.
-      externalizeDeps: { include: ['keytar'] },
+      // Only the native modules stay outside the bundle, so app/package.json needs nothing else
+      // (keytar is optional: the core falls back to its encrypted file when it is absent).
+      externalizeDeps: false,
       outDir: resolve(out, 'main'),
-      rolldownOptions: { input: { index: resolve(root, 'src/main/app/index.ts') } },
+      rolldownOptions: { input: { index: resolve(root, 'src/main/app/index.ts') }, external: NATIVE_MODULES },
     },
   },
   preload: {

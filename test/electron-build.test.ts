@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NATIVE_MODULES } from '../electron.vite.config.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 let out: string;
@@ -46,5 +48,44 @@ describe('the desktop app builds with electron-vite', () => {
     expect(preload).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer\s*[,)]/);
     expect(preload).not.toContain('process.env');
     expect(preload).not.toContain('@electron-toolkit');
+  });
+
+  it('leaves only Node built-ins, electron and the native modules of app/package.json outside the main bundle', () => {
+    const main = readFileSync(join(out, 'main', 'index.js'), 'utf8');
+    // Static imports, rolldown's __require() for bundled CommonJS, and dynamic import() (keytar),
+    // outside the comments that bundled libraries carry.
+    const code = main.split('\n').filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line));
+    const external = new Set(
+      code.flatMap((line) =>
+        [...line.matchAll(/^import\s+(?:[^'"]*?from\s*)?["']([^"']+)["']|__require\(["']([^"']+)["']\)|\bimport\(["']([^"']+)["']\)/g)].map(
+          (m) => m[1] ?? m[2] ?? m[3] ?? '',
+        ),
+      ),
+    );
+    const allowed = (name: string) =>
+      name.startsWith('node:') || builtinModules.includes(name) || name === 'electron' || NATIVE_MODULES.includes(name);
+    expect([...external].filter((name) => !allowed(name))).toEqual([]);
+    for (const name of ['electron', 'better-sqlite3']) expect(external).toContain(name);
+    // The packaged app has no zod, undici or genai-prices in app/node_modules: they must be bundled.
+    expect(external).not.toContain('zod');
+  });
+
+  it('emits the preload as CommonJS (a sandboxed preload cannot be an ES module)', () => {
+    const preload = readFileSync(join(out, 'preload', 'index.cjs'), 'utf8');
+    expect(preload).toMatch(/require\("electron"\)/);
+    expect(preload).not.toMatch(/^\s*(import|export)\s/m);
+    expect(preload).not.toContain('import.meta');
+  });
+
+  it('puts no Node built-in in the renderer bundle', () => {
+    const assets = join(out, 'renderer', 'assets');
+    const scripts = readdirSync(assets).filter((file) => file.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const file of scripts) {
+      const code = readFileSync(join(assets, file), 'utf8');
+      expect(code, file).not.toMatch(/\brequire\(["']/);
+      expect(code, file).not.toMatch(/from\s*["']node:|import\(["']node:/);
+      expect(code, file).not.toMatch(/from\s*["'](fs|path|child_process|os|crypto|electron)["']/);
+    }
   });
 });

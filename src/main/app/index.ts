@@ -1,19 +1,30 @@
 import { join } from 'node:path';
-import { app, clipboard, dialog, session, type BrowserWindow, type Tray } from 'electron';
+import { app, clipboard, dialog, screen, session, type BrowserWindow } from 'electron';
 import { startGateway, type RunningGateway } from '../core/gateway.js';
+import { installAppMenu } from './app-menu.js';
 import { handleCopyTextRequests } from './clipboard-ipc.js';
+import { openDocumentation } from './documentation.js';
 import { denyAllPermissions, hardenWebContents } from './harden-web-contents.js';
 import { resolveLaunchOptions } from './launch-options.js';
-import { createMainWindow, revealWindow } from './main-window.js';
-import { createTray } from './tray.js';
+import { notifyWhenLimitsReached } from './limit-notifications.js';
+import { loginItem, startedAtLogin } from './login-item.js';
+import { createMainWindow, DEFAULT_WINDOW_SIZE, revealWindow } from './main-window.js';
+import { trayForGateway, type GatewayTrayFeed } from './tray-feed.js';
+import { warnWhenKeysCannotBeStored } from './vault-warning.js';
+import { rememberPlacement, restorePlacement } from './window-state.js';
+import { followThemeBackground, windowBackground } from './window-theme.js';
 
 /** Upper bound on flushing the usage log at quit, so a wedged upstream cannot keep the app alive. */
 const GATEWAY_CLOSE_TIMEOUT_MS = 10_000;
+/** electron-builder's appId: Windows shows notifications only for an app with this id. */
+const APP_USER_MODEL_ID = 'dev.switchyard.desktop';
+/** DevTools exist only when running from a checkout (npm run dev / npm start), never in a packaged build. */
+const devTools = !app.isPackaged;
 
 let gateway: RunningGateway | undefined;
 let mainWindow: BrowserWindow | undefined;
 // Held for the app's lifetime: a tray that is garbage-collected disappears.
-let tray: Tray | undefined;
+let tray: GatewayTrayFeed | undefined;
 let shutdown: 'running' | 'closing' | 'closed' = 'running';
 
 app.enableSandbox();
@@ -35,23 +46,31 @@ if (app.requestSingleInstanceLock()) {
 async function launch(): Promise<void> {
   await app.whenReady();
   denyAllPermissions(session.defaultSession);
+  app.setAppUserModelId(APP_USER_MODEL_ID);
+  installAppMenu({ platform: process.platform, devTools, openDocs: openDocumentation, copyBaseUrl });
 
   gateway = await startGateway({
     ...resolveLaunchOptions(process.env, app.getPath('userData')),
-    // The renderer build sits beside this bundle (out/main, out/renderer), also inside app.asar.
+    // The renderer build sits beside this bundle (app/out/main, app/out/renderer), also inside app.asar.
     rendererDir: join(import.meta.dirname, '../renderer'),
   });
   const origin = new URL(gateway.url).origin;
   handleCopyTextRequests(origin);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, origin));
 
-  const apiUrl = `${gateway.url}/v1`;
-  tray = createTray(apiUrl, {
-    open: openWindow,
-    copyApiUrl: () => clipboard.writeText(apiUrl),
-    quit: () => app.quit(),
-  });
-  openWindow();
+  tray = trayForGateway(gateway, loginItem(), { open: openWindow, quit: () => app.quit() });
+  notifyWhenLimitsReached(gateway.spendWatch);
+  warnWhenKeysCannotBeStored(gateway.vault);
+  // Started by the login item: serve tools from the tray, open no window until asked.
+  if (!startedAtLogin(process.argv)) openWindow();
+}
+
+function copyBaseUrl(): void {
+  if (gateway) clipboard.writeText(`${gateway.url}/v1`);
+}
+
+function windowStateFile(): string {
+  return join(app.getPath('userData'), 'window-state.json');
 }
 
 function openWindow(): void {
@@ -60,7 +79,13 @@ function openWindow(): void {
     revealWindow(mainWindow);
     return;
   }
-  mainWindow = createMainWindow({ url: gateway.url, sessionToken: gateway.sessionToken });
+  const placement = restorePlacement(windowStateFile(), screen.getAllDisplays().map((d) => d.workArea), DEFAULT_WINDOW_SIZE);
+  mainWindow = createMainWindow(
+    { url: gateway.url, sessionToken: gateway.sessionToken },
+    { ...placement, backgroundColor: windowBackground(), devTools },
+  );
+  rememberPlacement(mainWindow, windowStateFile());
+  followThemeBackground(mainWindow);
   mainWindow.on('closed', () => {
     mainWindow = undefined;
   });
@@ -72,9 +97,10 @@ function closeGatewayBeforeQuit(event: Electron.Event): void {
   event.preventDefault();
   if (shutdown === 'closing') return;
   shutdown = 'closing';
-  tray?.destroy();
+  tray?.markStopping();
   void closeWithin(running, GATEWAY_CLOSE_TIMEOUT_MS).finally(() => {
     shutdown = 'closed';
+    tray?.destroy();
     app.quit();
   });
 }

@@ -8,17 +8,28 @@ export interface WindowTarget {
   sessionToken: string;
 }
 
-export function createMainWindow(target: WindowTarget): BrowserWindow {
+/** How the window looks and where it opens (window-state.ts, window-theme.ts); never what it may do. */
+export interface WindowLook {
+  bounds: { width: number; height: number; x?: number; y?: number };
+  maximized: boolean;
+  backgroundColor: string;
+  /** Development builds only. */
+  devTools: boolean;
+}
+
+export const DEFAULT_WINDOW_SIZE = { width: 1100, height: 760 };
+
+export function createMainWindow(target: WindowTarget, look: WindowLook): BrowserWindow {
   const window = new BrowserWindow({
     title: 'Switchyard',
-    width: 1100,
-    height: 760,
+    ...look.bounds,
     minWidth: 720,
     minHeight: 480,
     show: false,
     autoHideMenuBar: true,
-    backgroundColor: '#f6f7f9',
+    backgroundColor: look.backgroundColor,
     webPreferences: {
+      devTools: look.devTools,
       preload: join(import.meta.dirname, '../preload/index.cjs'),
       additionalArguments: bridgeArguments(target.url, target.sessionToken),
       sandbox: true,
@@ -33,7 +44,10 @@ export function createMainWindow(target: WindowTarget): BrowserWindow {
       safeDialogs: true,
     },
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (look.maximized) window.maximize();
+    window.show();
+  });
   void window.loadURL(`${target.url}/`);
   return window;
 }

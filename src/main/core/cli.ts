@@ -4,6 +4,7 @@ import { UsageError } from './cli-usage-error.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { auditColumns } from './policy/privacy-api.js';
 import { privacy, PRIVACY_USAGE } from './privacy-cli.js';
+import { assertDataDirFree } from './data-dir-lock.js';
 import { startGateway } from './gateway.js';
 import { defaultDataDir, usageDbPath } from './paths.js';
 import { AppKeyError, AppKeyStore, type AppKey, type LimitPeriod } from './secrets/app-keys.js';
@@ -58,6 +59,7 @@ async function serve(args: string[]): Promise<void> {
   const dataDir = values['data-dir'] ?? defaultDataDir();
   // The config is checked first: a mistake in it is reported before anyone is asked for a passphrase.
   const { config } = loadConfig({ dataDir, configPath: values.config });
+  assertDataDirFree(dataDir);
   const vault = await openVaultAtTerminal({ dataDir });
   const gateway = await startGateway({ dataDir, config, port, vault });
   if (gateway.vault.backend === 'unavailable') stderr(`warning: provider keys: ${gateway.vault.unavailableReason}`);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from './config/load-config.js';
+import { acquireDataDirLock } from './data-dir-lock.js';
 import type { SwitchyardConfig } from './config/config-schema.js';
 import type { GatewayContext } from './gateway-context.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/body.js';
@@ -25,6 +26,7 @@ import { openVault } from './secrets/open-vault.js';
 import { BodyLog } from './policy/body-log.js';
 import { PrivacyStore } from './policy/privacy-store.js';
 import { SpendLedger } from './policy/spend-ledger.js';
+import { SpendWatch } from './policy/spend-watch.js';
 import { ProviderKeys } from './secrets/provider-keys.js';
 import { startCheckpointer } from './usage/checkpointer.js';
 import { openDb } from './usage/usage-db.js';
@@ -55,12 +57,25 @@ export interface RunningGateway {
   sessionToken: string;
   dataDir: string;
   vault: KeyVault;
+  /** Today's spend and limit-reached events, for the desktop tray and notifications. */
+  spendWatch: SpendWatch;
   close(): Promise<void>;
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const { dataDir } = opts;
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const lock = acquireDataDirLock(dataDir);
+  try {
+    return await startLocked(opts, lock.release);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function startLocked(opts: GatewayOptions, releaseLock: () => void): Promise<RunningGateway> {
+  const { dataDir } = opts;
   const config = opts.config ?? loadConfig({ dataDir, configPath: opts.configPath }).config;
   const env = opts.env ?? process.env;
   const vault = opts.vault ?? (await openVault({ dataDir, env }));
@@ -122,6 +137,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   setPort(port);
   const url = `http://127.0.0.1:${port}`;
   const stopFollowingUsage = routing.follow(writer, ctx.queries);
+  const spendWatch = new SpendWatch(writer, ctx.queries, ctx.appKeys, spend);
   const discovery = startModelDiscovery({ catalog, adapters: ctx.adapters, keys: providerKeys, agent });
   const infoPath = serverInfoPath(dataDir);
   writeFileSync(infoPath, JSON.stringify({ url, port, pid: process.pid }), { mode: 0o600 });
@@ -142,13 +158,15 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       await idle();
       clearTimeout(grace);
       writer.close();
+      spendWatch.close();
       spend.close();
       await checkpointer.stop();
       db.close();
       await agent.close().catch(() => undefined);
       rmSync(infoPath, { force: true });
+      releaseLock();
     })();
     return closing;
   };
-  return { url, port, sessionToken, dataDir, vault, close };
+  return { url, port, sessionToken, dataDir, vault, spendWatch, close };
 }

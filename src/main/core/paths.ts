@@ -11,3 +11,4 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = 
 
 export const usageDbPath = (dataDir: string) => join(dataDir, 'usage.db');
 export const serverInfoPath = (dataDir: string) => join(dataDir, 'server.json');
+export const dataDirLockPath = (dataDir: string) => join(dataDir, 'gateway.lock');
