@@ -62,6 +62,21 @@ async function sendJson(): Promise<ChatJson> {
   return res;
 }
 
+type StreamUsage = NonNullable<(ChatStream extends AsyncIterable<infer C> ? C : never) extends { usage?: infer U } ? U : never>;
+
+/** Streams a chat through the SDK (which validates every chunk): the text and the last usage seen. */
+async function sendStream(model: string): Promise<{ text: string; usage: StreamUsage | undefined }> {
+  const stream = await sdk.chat.send({ chatRequest: { model, messages, stream: true } });
+  if (!isStream(stream)) throw new Error('asked for a stream, got JSON');
+  let text = '';
+  let usage: StreamUsage | undefined;
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta.content ?? '';
+    usage = chunk.usage ?? usage;
+  }
+  return { text, usage };
+}
+
 describe('@openrouter/sdk against /api/v1', () => {
   it('chat.send answers JSON with the generation id and the cost', async () => {
     const res = await sendJson();
@@ -71,33 +86,19 @@ describe('@openrouter/sdk against /api/v1', () => {
   });
 
   it('chat.send streams chunks passed through from an OpenAI upstream, usage last', async () => {
-    const stream = await sdk.chat.send({ chatRequest: { model: 'mock/gpt-4o-mini', messages, stream: true } });
-    if (!isStream(stream)) throw new Error('asked for a stream, got JSON');
-    let text = '';
-    let cost: number | undefined;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta.content ?? '';
-      if (chunk.usage) cost = chunk.usage.cost ?? undefined;
-    }
+    const { text, usage } = await sendStream('mock/gpt-4o-mini');
     const expected = STREAM_REPLY.split('\n')
       .filter((l) => l.startsWith('data: {'))
       .map((l) => (JSON.parse(l.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? '')
       .join('');
     expect(text).toBe(expected);
-    expect(cost).toBeGreaterThan(0);
+    expect(usage?.cost).toBeGreaterThan(0);
   });
 
   it('chat.send streams chunks the gateway builds from an Anthropic stream', async () => {
-    const stream = await sdk.chat.send({ chatRequest: { model: 'claude/claude-3-opus-20240229', messages, stream: true } });
-    if (!isStream(stream)) throw new Error('asked for a stream, got JSON');
-    let text = '';
-    let completionTokens: number | undefined;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta.content ?? '';
-      if (chunk.usage) completionTokens = chunk.usage.completionTokens;
-    }
+    const { text, usage } = await sendStream('claude/claude-3-opus-20240229');
     expect(text).toBe('1\n2\n3\n4\n5');
-    expect(completionTokens).toBe(13);
+    expect(usage?.completionTokens).toBe(13);
   });
 
   it('models.list, models.get and endpoints.list read the catalog', async () => {
