@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
+import { countTokens } from 'gpt-tokenizer/encoding/cl100k_base';
 import { usageDbPath } from '../src/main/core/paths.js';
 import { AppKeyStore } from '../src/main/core/secrets/app-keys.js';
 import { openDb } from '../src/main/core/usage/usage-db.js';
@@ -287,6 +288,50 @@ describe('native pass-through to an Anthropic provider', () => {
     expect(sent?.path).toBe('/anthropic/v1/messages/count_tokens');
     expect(sent?.body).toEqual({ model: 'claude-sonnet-4-5', messages: hello.messages });
     expect(sent?.headers['x-api-key']).toBe(ANTHROPIC_KEY);
+  });
+});
+
+describe('a stream the client cancels on /v1/messages', () => {
+  async function cancelAfterText(model: string, sse: string, text: string): Promise<{ id: string | null; received: string }> {
+    h.upstream.enqueue({ sse, chunkDelayMs: 150 });
+    const controller = new AbortController();
+    const res = await fetch(`${h.gateway.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': h.appKey },
+      body: JSON.stringify({ ...hello, model, stream: true }),
+      signal: controller.signal,
+    });
+    const reader = res.body!.getReader();
+    let raw = '';
+    const received = () => deltasOf(sseBlocks(raw).filter((b) => b.data.startsWith('{')).map((b) => JSON.parse(b.data) as AnthropicRecordedEvent), 'text');
+    while (!received().endsWith(text)) raw += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    return { id: res.headers.get('x-generation-id'), received: received() };
+  }
+
+  async function generationOf(id: string | null) {
+    await h.usageRows((all) => all.some((r) => r.id === id));
+    const res = await fetch(`${h.baseURL}/generation?id=${id}`, { headers: { authorization: `Bearer ${h.appKey}` } });
+    return ((await res.json()) as { data: { status: number; usage_estimated: boolean; tokens_prompt: number; tokens_completion: number; total_cost: number } }).data;
+  }
+
+  it('counts the text an Anthropic provider streamed before its final usage, on top of what message_start reported', async () => {
+    const { id, received } = await cancelAfterText('claude/claude-3-opus-20240229', loadBody('anthropic/extracted/stream_text.sse'), '5');
+    const gen = await generationOf(id);
+    // message_start reported 15 input and 3 output tokens; the text alone is more than 3 tokens.
+    expect(gen).toMatchObject({ status: 499, usage_estimated: true, tokens_prompt: 15 });
+    expect(gen.tokens_completion).toBeGreaterThanOrEqual(countTokens(received));
+    expect(gen.total_cost).toBeCloseTo(claudeCost({ input: 15, output: gen.tokens_completion }), 12);
+  });
+
+  it('counts the prompt and the text of a translated stream cancelled before its usage chunk', async () => {
+    const sse = loadBody('openai/extracted/stream_text_include_usage.sse');
+    const { id, received } = await cancelAfterText('mock/gpt-4o-mini', sse, '3');
+    const gen = await generationOf(id);
+    expect(gen).toMatchObject({ status: 499, usage_estimated: true });
+    expect(gen.tokens_prompt).toBeGreaterThan(0);
+    expect(gen.tokens_completion).toBeGreaterThanOrEqual(countTokens(received));
+    expect(gen.total_cost).toBeCloseTo(openAiCost({ prompt: gen.tokens_prompt, completion: gen.tokens_completion }), 12);
   });
 });
 

@@ -9,6 +9,7 @@ import { startHarness, type Harness } from './helpers/gateway-harness.js';
 
 const TEXT_REPLY = JSON.parse(loadBody('openai/vercel__openai-text.json')) as { choices: { message: { content: string } }[] };
 const STREAM_REPLY = loadBody('openai/extracted/stream_text_include_usage.sse');
+const ANTHROPIC_STREAM = loadBody('anthropic/extracted/stream_text.sse');
 const EMBEDDING_REPLY = {
   object: 'list',
   model: 'text-embedding-3-small',
@@ -27,16 +28,21 @@ beforeAll(async () => {
           type: 'openai-compatible', baseUrl: '${UPSTREAM}/v1', models: ['gpt-4o-mini', 'text-embedding-3-small'],
           pricing: { prompt: '0.00000015', completion: '0.0000006' },
         },
+        claude: {
+          type: 'anthropic', baseUrl: '${UPSTREAM}/anthropic/v1', models: ['claude-3-opus-20240229'],
+          pricing: { prompt: '0.000003', completion: '0.000015' },
+        },
         // Remote, no price override, an address genai-prices cannot know: its price is unknown.
         unpriced: { type: 'openai-compatible', baseUrl: '${UPSTREAM}/v1', models: ['mystery-model'], dataPolicy: { local: false } },
       },
     },
-    vaultKeys: { mock: ['sk-mock'], unpriced: ['sk-unpriced'] },
+    vaultKeys: { mock: ['sk-mock'], unpriced: ['sk-unpriced'], claude: ['sk-ant'] },
   });
   h.upstream.on('POST', '/v1/chat/completions', (req) =>
     (req.body as { stream?: boolean }).stream ? { sse: STREAM_REPLY } : { body: TEXT_REPLY },
   );
   h.upstream.on('POST', '/v1/embeddings', { body: EMBEDDING_REPLY });
+  h.upstream.on('POST', '/anthropic/v1/messages', { sse: ANTHROPIC_STREAM });
   sdk = new OpenRouter({ apiKey: h.appKey, serverURL: `${h.gateway.url}/api/v1`, retryConfig: { strategy: 'none' } });
 });
 afterAll(async () => {
@@ -56,6 +62,21 @@ async function sendJson(): Promise<ChatJson> {
   return res;
 }
 
+type StreamUsage = NonNullable<(ChatStream extends AsyncIterable<infer C> ? C : never) extends { usage?: infer U } ? U : never>;
+
+/** Streams a chat through the SDK (which validates every chunk): the text and the last usage seen. */
+async function sendStream(model: string): Promise<{ text: string; usage: StreamUsage | undefined }> {
+  const stream = await sdk.chat.send({ chatRequest: { model, messages, stream: true } });
+  if (!isStream(stream)) throw new Error('asked for a stream, got JSON');
+  let text = '';
+  let usage: StreamUsage | undefined;
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta.content ?? '';
+    usage = chunk.usage ?? usage;
+  }
+  return { text, usage };
+}
+
 describe('@openrouter/sdk against /api/v1', () => {
   it('chat.send answers JSON with the generation id and the cost', async () => {
     const res = await sendJson();
@@ -65,20 +86,19 @@ describe('@openrouter/sdk against /api/v1', () => {
   });
 
   it('chat.send streams chunks passed through from an OpenAI upstream, usage last', async () => {
-    const stream = await sdk.chat.send({ chatRequest: { model: 'mock/gpt-4o-mini', messages, stream: true } });
-    if (!isStream(stream)) throw new Error('asked for a stream, got JSON');
-    let text = '';
-    let cost: number | undefined;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta.content ?? '';
-      if (chunk.usage) cost = chunk.usage.cost ?? undefined;
-    }
+    const { text, usage } = await sendStream('mock/gpt-4o-mini');
     const expected = STREAM_REPLY.split('\n')
       .filter((l) => l.startsWith('data: {'))
       .map((l) => (JSON.parse(l.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? '')
       .join('');
     expect(text).toBe(expected);
-    expect(cost).toBeGreaterThan(0);
+    expect(usage?.cost).toBeGreaterThan(0);
+  });
+
+  it('chat.send streams chunks the gateway builds from an Anthropic stream', async () => {
+    const { text, usage } = await sendStream('claude/claude-3-opus-20240229');
+    expect(text).toBe('1\n2\n3\n4\n5');
+    expect(usage?.completionTokens).toBe(13);
   });
 
   it('models.list, models.get and endpoints.list read the catalog', async () => {

@@ -469,8 +469,10 @@ describe('limits cannot be escaped', () => {
     h.upstream.on('POST', '/v1/chat/completions', { body });
     const res = await post(key, chat());
     expect(res.status).toBe(200);
+    const answer = (await res.json()) as { usage: { completion_tokens: number; cost: number; estimated: boolean } };
     const gen = await generationOf(key, res.headers.get('x-generation-id'));
     expect(gen).toMatchObject({ status: 200, usage_estimated: true, tokens_completion: countTokens(content) });
+    expect(answer.usage).toMatchObject({ completion_tokens: countTokens(content), cost: gen.total_cost, estimated: true });
     expect(gen.tokens_prompt).toBeGreaterThanOrEqual(countTokens('Say hi'));
     expect(gen.total_cost).toBeCloseTo(priced(gen), 12);
     expect((await keyInfo(key)).usage).toBeCloseTo(gen.total_cost, 12);
@@ -480,9 +482,12 @@ describe('limits cannot be escaped', () => {
     const { key } = limitedKey(1);
     h.upstream.on('POST', '/v1/chat/completions', { sse: SSE_WITHOUT_USAGE });
     const res = await post(key, chat({ stream: true }));
-    expect(await res.text()).toContain('[DONE]');
+    const events = (await res.text()).split('\n\n').filter(Boolean);
+    expect(events.at(-1)).toBe('data: [DONE]');
+    const last = JSON.parse((events.at(-2) as string).slice(6)) as { choices: unknown[]; usage: { completion_tokens: number; cost: number; estimated: boolean } };
     const gen = await generationOf(key, res.headers.get('x-generation-id'));
     expect(gen).toMatchObject({ status: 200, usage_estimated: true, tokens_completion: countTokens(textOf(SSE)) });
+    expect(last).toMatchObject({ choices: [], usage: { completion_tokens: gen.tokens_completion, cost: gen.total_cost, estimated: true } });
     expect(gen.total_cost).toBeCloseTo(priced(gen), 12);
     expect((await keyInfo(key)).usage).toBeCloseTo(gen.total_cost, 12);
 

@@ -8,6 +8,7 @@ import { reserveSpend } from '../policy/spend-gate.js';
 import type { JsonObject, Operation } from '../providers/provider-adapter.js';
 import { candidatesFor, dispatch, type Dispatched } from '../router/dispatch.js';
 import type { AppKey } from '../secrets/app-keys.js';
+import { openAiUsageJson } from '../protocol/token-usage.js';
 import { RequestLog } from '../usage/request-log.js';
 import { estimateMissingUsage, GeneratedText } from '../usage/usage-estimate.js';
 import { sendError, sendJson } from './respond.js';
@@ -113,6 +114,9 @@ function sendOpenAiJson(res: ServerResponse, dispatched: Extract<Dispatched, { k
   if (mapped.usage) {
     log.cost = dispatched.costOf(mapped.usage);
     if (typeof out.usage === 'object' && out.usage !== null) (out.usage as JsonObject).cost = log.cost;
+  } else if (log.usageEstimated && log.usage) {
+    // The upstream sent no usage: the answer still carries its cost, from the gateway's count.
+    out.usage = { ...openAiUsageJson(log.usage), cost: log.cost, estimated: true };
   }
   if (!('provider' in out)) out.provider = endpoint.provider.id;
   log.markFirstByte();

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { GatewayError, errorBody } from '../../../shared/errors.js';
 import { SSE_DONE, SSE_HEADERS, SseParser, sseData } from '../protocol/sse.js';
-import { parseOpenAiUsage, type TokenUsage } from '../protocol/token-usage.js';
+import { openAiUsageJson, parseOpenAiUsage, type TokenUsage } from '../protocol/token-usage.js';
 import type { JsonObject, StreamMapper } from '../providers/provider-adapter.js';
 import { upstreamFailure } from '../providers/upstream-http.js';
 import type { RequestLog } from '../usage/request-log.js';
@@ -103,6 +103,17 @@ export function errorChunk(generationId: string, model: string, error: GatewayEr
   });
 }
 
+function estimatedUsageChunk(log: RequestLog, usage: TokenUsage): string {
+  return JSON.stringify({
+    id: log.id,
+    object: 'chat.completion.chunk',
+    created: Math.floor(Date.now() / 1000),
+    model: log.model,
+    choices: [],
+    usage: { ...openAiUsageJson(usage), cost: log.cost, estimated: true },
+  });
+}
+
 export interface RelayInput {
   res: ServerResponse;
   upstreamBody: AsyncIterable<Uint8Array>;
@@ -174,6 +185,8 @@ export async function relayStream(input: RelayInput): Promise<{ status: number; 
     if (!res.destroyed) res.end(pending.join('') + sseData(errorChunk(log.id, log.model, failure)) + SSE_DONE);
     return { status: failure.status, errorCode: failure.reason };
   }
-  res.end(SSE_DONE);
+  // The upstream sent no usage chunk: the client still gets one, from the gateway's count.
+  const usageChunk = log.usageEstimated && log.usage ? sseData(estimatedUsageChunk(log, log.usage)) : '';
+  res.end(usageChunk + SSE_DONE);
   return { status: 200, errorCode: null };
 }
