@@ -55,13 +55,26 @@ export interface LatencyFigures extends AnswerCounts {
   p99Ms: number;
 }
 
+/** One open-loop phase's figures for one target. */
+export interface OpenLoopFigures {
+  latency: LatencyFigures;
+  ttft: LatencyFigures;
+}
+
+/**
+ * Open-loop phases are one per Switchyard config, each with the direct mock and the lean proxy
+ * beside it (named after that config; `yardsticks` when no Switchyard runs): three gateways on
+ * one schedule would triple the load the machine and the load generator carry.
+ */
+export const YARDSTICKS_PHASE = 'yardsticks';
+
 export interface TargetFigures {
   name: TargetName;
   pid: number;
   json: ThroughputFigures;
   stream: ThroughputFigures;
-  latency: LatencyFigures;
-  ttft: LatencyFigures;
+  /** By open-loop phase: a gateway has its own; the direct mock and the lean proxy have one per gateway. */
+  openLoop: Record<string, OpenLoopFigures>;
   /** Every answer the target gave in this run, warm-up included: what its usage log must hold. */
   answeredTotal: number;
 }
@@ -155,9 +168,9 @@ class Measurement {
     return figures;
   }
 
-  /** Open loop at a fixed rate per target: whole-response latency (json) or time to first token (stream). */
-  async latency(mode: RequestMode, requestsPerTargetPerSecond: number, durationMs: number): Promise<Map<TargetName, LatencyFigures>> {
-    const tallies = await this.run({ kind: 'open', targets: this.targets.map((target) => target.load), mode, requestsPerTargetPerSecond, durationMs });
+  /** Open loop at a fixed rate per target of `group`: whole-response latency (json) or time to first token (stream). */
+  async latency(group: readonly RunningTarget[], mode: RequestMode, requestsPerTargetPerSecond: number, durationMs: number): Promise<Map<TargetName, LatencyFigures>> {
+    const tallies = await this.run({ kind: 'open', targets: group.map((target) => target.load), mode, requestsPerTargetPerSecond, durationMs });
     const figures = new Map<TargetName, LatencyFigures>();
     for (const tally of tallies) {
       const counts = noCounts();
@@ -192,8 +205,19 @@ export async function measure(targets: readonly RunningTarget[], load: LoadClien
   const stream = await watched(watcher, 'streams c=50', () => measurement.throughput('stream'));
   await measurement.warmUp('json');
   const json = await watched(watcher, 'JSON c=50', () => measurement.throughput('json'));
-  const latency = await watched(watcher, `JSON ${options.latencyRate}/s`, () => measurement.latency('json', options.latencyRate, options.latencyMs));
-  const ttft = await watched(watcher, `streams ${options.ttftRate}/s`, () => measurement.latency('stream', options.ttftRate, options.ttftMs));
+  const isYardstick = (target: RunningTarget) => target.load.name === 'direct' || target.load.name === 'lean';
+  const yardsticks = targets.filter(isYardstick);
+  const gateways = targets.filter((target) => !isYardstick(target));
+  const phases = gateways.length === 0 ? [{ key: YARDSTICKS_PHASE, group: yardsticks }] : gateways.map((gateway) => ({ key: gateway.load.name, group: [...yardsticks, gateway] }));
+  const openLoop = new Map<TargetName, Record<string, OpenLoopFigures>>(targets.map((target) => [target.load.name, {}]));
+  for (const { key, group } of phases) {
+    const latency = await watched(watcher, `JSON ${options.latencyRate}/s beside ${key}`, () => measurement.latency(group, 'json', options.latencyRate, options.latencyMs));
+    const ttft = await watched(watcher, `streams ${options.ttftRate}/s beside ${key}`, () => measurement.latency(group, 'stream', options.ttftRate, options.ttftMs));
+    for (const target of group) {
+      const name = target.load.name;
+      entryFor(openLoop, name)[key] = { latency: entryFor(latency, name), ttft: entryFor(ttft, name) };
+    }
+  }
 
   return targets.map((target) => {
     const name = target.load.name;
@@ -202,8 +226,7 @@ export async function measure(targets: readonly RunningTarget[], load: LoadClien
       pid: target.pid,
       json: entryFor(json, name),
       stream: entryFor(stream, name),
-      latency: entryFor(latency, name),
-      ttft: entryFor(ttft, name),
+      openLoop: entryFor(openLoop, name),
       answeredTotal: measurement.answered(name),
     };
   });

@@ -1,6 +1,6 @@
 /** Turns the figures into the checks of DESIGN.md §6 and renders them as text, markdown and JSON. */
 import type { GatewayName, TargetName } from './load-protocol.js';
-import type { MeasureOptions, RoundFigures, TargetFigures } from './measure.js';
+import type { MeasureOptions, OpenLoopFigures, RoundFigures, TargetFigures } from './measure.js';
 import { median } from './stats.js';
 import type { UsageTally } from './targets.js';
 
@@ -81,7 +81,12 @@ export function buildChecks(figures: readonly TargetFigures[], name: GatewayName
     const range: [number, number] | undefined = ratios.length > 0 ? [Math.min(...ratios), Math.max(...ratios)] : undefined;
     add({ id, measure, value, ...(range ? { range } : {}), unit: '×', target }, pass);
   };
-  const overDirect = (compute: (gateway: TargetFigures, direct: TargetFigures) => number): number | null => (gateway && direct ? compute(gateway, direct) : null);
+  // Latency over the direct mock measured in the same open-loop phase as this gateway.
+  const overDirect = (compute: (gateway: OpenLoopFigures, direct: OpenLoopFigures) => number): number | null => {
+    const mine = gateway?.openLoop[name];
+    const besides = direct?.openLoop[name];
+    return mine && besides ? compute(mine, besides) : null;
+  };
 
   ratio('json-throughput', 'JSON throughput, c=50', `≥ ${limits.throughput}× lean`, (f) => f.json.rounds, (r) => r.requestsPerSecond, (v) => v >= limits.throughput);
   ratio('stream-throughput', 'SSE throughput, c=50', `≥ ${limits.throughput}× lean`, (f) => f.stream.rounds, (r) => r.requestsPerSecond, (v) => v >= limits.throughput);
@@ -110,14 +115,15 @@ export function buildChecks(figures: readonly TargetFigures[], name: GatewayName
  * lean proxy says what is the gateway's.
  */
 export function buildNotes(figures: readonly TargetFigures[], name: GatewayName): string[] {
-  const direct = figures.find((entry) => entry.name === 'direct');
-  const lean = figures.find((entry) => entry.name === 'lean');
-  const gateway = figures.find((entry) => entry.name === name);
+  const phase = (target: TargetName) => figures.find((entry) => entry.name === target)?.openLoop[name];
+  const direct = phase('direct');
+  const lean = phase('lean');
+  const gateway = phase(name);
   if (!direct || !lean) return [];
   const floors = [
-    { what: 'JSON latency p50', limit: latencyLimits.p50Ms, read: (f: TargetFigures) => f.latency.p50Ms },
-    { what: 'JSON latency p99', limit: latencyLimits.p99Ms, read: (f: TargetFigures) => f.latency.p99Ms },
-    { what: 'time to first token p50', limit: latencyLimits.ttftMs, read: (f: TargetFigures) => f.ttft.p50Ms },
+    { what: 'JSON latency p50', limit: latencyLimits.p50Ms, read: (f: OpenLoopFigures) => f.latency.p50Ms },
+    { what: 'JSON latency p99', limit: latencyLimits.p99Ms, read: (f: OpenLoopFigures) => f.latency.p99Ms },
+    { what: 'time to first token p50', limit: latencyLimits.ttftMs, read: (f: OpenLoopFigures) => f.ttft.p50Ms },
   ];
   return floors
     .filter((floor) => floor.read(lean) - floor.read(direct) > floor.limit)
@@ -128,7 +134,8 @@ export function buildNotes(figures: readonly TargetFigures[], name: GatewayName)
 }
 
 function badAnswers(figures: TargetFigures): number {
-  return [figures.json, figures.stream, figures.latency, figures.ttft].reduce((total, phase) => total + phase.non2xx + phase.failed + phase.incompleteStreams, 0);
+  const phases = [figures.json, figures.stream, ...Object.values(figures.openLoop).flatMap((open) => [open.latency, open.ttft])];
+  return phases.reduce((total, phase) => total + phase.non2xx + phase.failed + phase.incompleteStreams, 0);
 }
 
 const dash = '—';
@@ -176,6 +183,8 @@ function tableRows(report: BenchReport, gatewayReport: GatewayReport): Row[] {
   };
   const c = report.settings.concurrency;
   const { usage, exitCode } = gatewayReport.outcome;
+  // The open-loop phase this gateway ran in, with the direct mock and the lean proxy beside it.
+  const open = (figures: TargetFigures) => figures.openLoop[gatewayReport.name];
   const gateway = byName.get(gatewayReport.name);
   return [
     row('json-throughput', `JSON throughput, c=${c} (req/s)`, cells((f) => f.json.requestsPerSecond, 0)),
@@ -183,9 +192,9 @@ function tableRows(report: BenchReport, gatewayReport: GatewayReport): Row[] {
     row('json-cpu', `CPU per JSON request, c=${c} (µs)`, cells((f) => f.json.cpuMicrosPerRequest, 0)),
     row('stream-cpu', `CPU per stream, c=${c} (µs)`, cells((f) => f.stream.cpuMicrosPerRequest, 0)),
     row('peak-rss', `Peak RSS, ${c} streams (MiB)`, cells((f) => f.stream.peakRssBytes / mib, 1)),
-    row('latency-p50', `JSON latency p50 @ ${report.settings.latencyRate} req/s (ms)`, cells((f) => f.latency.p50Ms, 2)),
-    row('latency-p99', `JSON latency p99 @ ${report.settings.latencyRate} req/s (ms)`, cells((f) => f.latency.p99Ms, 2)),
-    row('ttft-p50', `Time to first token p50 @ ${report.settings.ttftRate} streams/s (ms)`, cells((f) => f.ttft.p50Ms, 2)),
+    row('latency-p50', `JSON latency p50 @ ${report.settings.latencyRate} req/s (ms)`, cells((f) => open(f)?.latency.p50Ms ?? Number.NaN, 2)),
+    row('latency-p99', `JSON latency p99 @ ${report.settings.latencyRate} req/s (ms)`, cells((f) => open(f)?.latency.p99Ms ?? Number.NaN, 2)),
+    row('ttft-p50', `Time to first token p50 @ ${report.settings.ttftRate} streams/s (ms)`, cells((f) => open(f)?.ttft.p50Ms ?? Number.NaN, 2)),
     row('logged', 'Usage rows / requests answered', [dash, dash, usage && gateway ? `${usage.rows} / ${gateway.answeredTotal}` : dash]),
     row('clean-answers', 'Non-2xx, failed or unfinished answers', cells(badAnswers, 0)),
     row('sigterm-exit', 'Exit code after SIGTERM', [dash, dash, exitCode === undefined ? dash : String(exitCode)]),
@@ -198,7 +207,7 @@ function summaryLines(report: BenchReport): string[] {
   const { machine, settings } = report;
   const lines = [
     `Run ${report.startedAt}, ${report.durationSeconds.toFixed(0)} s; Node ${machine.node}, ${machine.cpus} × ${machine.cpuModel}; load average ${machine.loadAverageBefore.map((v) => v.toFixed(2)).join(' ')} before, ${machine.loadAverageAfter.map((v) => v.toFixed(2)).join(' ')} after.`,
-    `Closed loop at c=${settings.concurrency}: one target at a time, ${settings.throughputRounds} rounds of ${settings.phaseMs / 1000} s per target and mode, order rotated every round; ratios are medians of per-round ratios. Open loop, all targets taking turns on one schedule: ${settings.latencyMs / 1000} s of JSON at ${settings.latencyRate} req/s per target, then ${settings.ttftMs / 1000} s of streams at ${settings.ttftRate}/s per target. Mock stream: ${settings.chunks} content chunks, ${settings.chunkDelayMs} ms apart.`,
+    `Closed loop at c=${settings.concurrency}: one target at a time, ${settings.throughputRounds} rounds of ${settings.phaseMs / 1000} s per target and mode, order rotated every round; ratios are medians of per-round ratios. Open loop, one phase per Switchyard config with the direct mock and the lean proxy beside it, the three taking turns on one schedule: ${settings.latencyMs / 1000} s of JSON at ${settings.latencyRate} req/s per target, then ${settings.ttftMs / 1000} s of streams at ${settings.ttftRate}/s per target. Mock stream: ${settings.chunks} content chunks, ${settings.chunkDelayMs} ms apart.`,
   ];
   if (report.skipped) lines.push(`Switchyard not measured: ${report.skipped}`);
   return lines;
