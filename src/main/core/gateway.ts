@@ -21,6 +21,7 @@ import { cachedVault } from './secrets/cached-vault.js';
 import type { KeyVault } from './secrets/key-vault.js';
 import { openVault } from './secrets/open-vault.js';
 import { BodyLog } from './policy/body-log.js';
+import { OpenRouterZdrListing } from './policy/openrouter-zdr.js';
 import { PrivacyStore } from './policy/privacy-store.js';
 import { SpendLedger } from './policy/spend-ledger.js';
 import { ProviderKeys } from './secrets/provider-keys.js';
@@ -87,6 +88,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     writer,
     spend,
     privacy: new PrivacyStore(db),
+    zdrListing: new OpenRouterZdrListing({ catalog, keys: providerKeys, agent }),
     queries: new UsageQueries(db),
     agent,
     maxBodyBytes: config.server.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -125,6 +127,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     closing ??= (async () => {
       discovery.stop();
       bodyLog.stop();
+      ctx.zdrListing.stop();
       stopFollowingUsage();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

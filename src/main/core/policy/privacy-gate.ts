@@ -53,7 +53,9 @@ export function applyPrivacy(
   const broken = new Set<RuleName>();
   const out = candidates.map((candidate) => {
     if (candidate.skip) return candidate;
-    const violation = ruleViolation(candidate.endpoint.provider, op, effective);
+    const provider = candidate.endpoint.provider;
+    const zdrModels = effective.rules.zdr && provider.type === 'openrouter' ? ctx.zdrListing.models(provider.id) : undefined;
+    const violation = ruleViolation(candidate.endpoint, op, effective, zdrModels);
     if (!violation) return candidate;
     broken.add(violation.rule);
     return { ...candidate, skip: { reason: 'data_policy', detail: violation.detail } };
