@@ -10,6 +10,7 @@ import { egressAudit } from '../src/main/core/policy/privacy-api.js';
 import { UsageQueries } from '../src/main/core/usage/usage-queries.js';
 import { runCli } from './helpers/cli.js';
 import { startHarness, type Harness } from './helpers/gateway-harness.js';
+import { startMockUpstream } from './helpers/mock-upstream.js';
 import { chat, chatPath, generation, hits, mockProvider, OK, PRICE, sharedModel, trail } from './routing-helpers.js';
 
 function providerOf(providers: Record<string, unknown>, id: string) {
@@ -163,9 +164,41 @@ describe('policy at three levels, most restrictive wins', () => {
       vaultKeys: { or: ['k'] },
     });
     h.upstream.on('POST', chatPath('or'), OK);
+    const sent = () => h!.upstream.requests.filter((r) => r.path === chatPath('or')).map((r) => (r.body as { provider?: unknown }).provider);
+    // No listing could be read (the mock has none): the rules are left to OpenRouter, in the body.
     expect((await chat(h, { model: 'or/meta/llama', provider: { zdr: true, order: ['x'] } })).status).toBe(200);
-    expect((h.upstream.requests[0]?.body as { provider: unknown }).provider).toEqual({ zdr: true });
     expect((await chat(h, { model: 'or/meta/llama' })).status).toBe(200);
-    expect((h.upstream.requests[1]?.body as { provider?: unknown }).provider).toBeUndefined();
+    expect(sent()).toEqual([{ zdr: true }, undefined]);
+  });
+
+  it('OpenRouter\'s own listing of zero-retention endpoints (read in the background once needed) rules out models it cannot serve that way', async () => {
+    const mock = await startMockUpstream({
+      'GET /or/v1/endpoints/zdr': { body: { data: [{ model_id: 'meta/llama', provider_name: 'Fireworks', tag: 'fireworks' }] } },
+      'POST /or/v1/chat/completions': OK,
+    });
+    try {
+      h = await startHarness({
+        config: { providers: { or: { type: 'openrouter', baseUrl: `${mock.url}/or/v1`, models: ['meta/llama', 'acme/chatty'] } } },
+        vaultKeys: { or: ['sk-or-test'] },
+      });
+      // The first zdr request leaves the rule to OpenRouter and has the listing read in the background.
+      expect((await chat(h, { model: 'or/acme/chatty', provider: { zdr: true } })).status).toBe(200);
+      const deadline = Date.now() + 5_000;
+      let refused = await chat(h, { model: 'or/acme/chatty', provider: { zdr: true } });
+      while (refused.status === 200 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+        refused = await chat(h, { model: 'or/acme/chatty', provider: { zdr: true } });
+      }
+      expect(mock.requests.find((r) => r.path === '/or/v1/endpoints/zdr')?.headers.authorization).toBe('Bearer sk-or-test');
+      expect(refused.status).toBe(404);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('OpenRouter lists no zero-retention endpoint for "acme/chatty"');
+      const chats = mock.requests.filter((r) => r.path === '/or/v1/chat/completions').length;
+      expect((await chat(h, { model: 'or/meta/llama', provider: { zdr: true } })).status).toBe(200);
+      expect(mock.requests.filter((r) => r.path === '/or/v1/chat/completions')).toHaveLength(chats + 1);
+    } finally {
+      await h?.close();
+      h = undefined;
+      await mock.close();
+    }
   });
 });

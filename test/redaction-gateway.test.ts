@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BodyLog } from '../src/main/core/policy/body-log.js';
 import { PrivacyStore } from '../src/main/core/policy/privacy-store.js';
 import { egressAudit } from '../src/main/core/policy/privacy-api.js';
 import { usageDbPath } from '../src/main/core/paths.js';
@@ -153,6 +154,25 @@ describe('reversible redaction through the gateway', () => {
       const bytes = readFileSync(file);
       expect(bytes.includes(SECRET), file).toBe(false);
       expect(bytes.includes(EMAIL), file).toBe(false);
+    }
+  });
+
+  it('a key that both redacts and logs keeps only what left: placeholders, never the values', async () => {
+    const { key: both, appKey } = new AppKeyStore(db).create({ name: 'redact-and-log' });
+    new PrivacyStore(db).setForKey(appKey.id, { redaction: { mode: 'reversible' }, logging: { bodies: true } });
+    await new Promise((r) => setTimeout(r, 150));
+    const client = new OpenAI({ baseURL: h.baseURL, apiKey: both, maxRetries: 0 });
+    const stream = await client.chat.completions.create({ model: 'mock/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: PROMPT }] });
+    let content = '';
+    for await (const chunk of stream) content += chunk.choices[0]?.delta.content ?? '';
+    expect(content).toBe(PROMPT);
+    await h.usageRows((rows) => rows.some((r) => r.app_key === 'redact-and-log'));
+    const [logged] = new BodyLog(db).history(appKey.id);
+    expect(logged?.prompt).toContain('[[AWS_ACCESS_KEY_1]]');
+    expect(logged?.completion).toContain('[[EMAIL_1]]');
+    for (const text of [logged?.prompt, logged?.completion]) {
+      expect(text).not.toContain(SECRET);
+      expect(text).not.toContain(EMAIL);
     }
   });
 

@@ -129,7 +129,7 @@ describe('placeholder restoration across UTF-8 byte boundaries', () => {
 });
 
 describe('detection', () => {
-  it('finds secrets (rules and secretlint), PII confirmed by validators, private keys and user patterns', async () => {
+  it('finds secrets (gitleaks/secretlint-style rules), PII confirmed by validators, private keys and user patterns', async () => {
     const text = [
       'aws AKIAZ7XTQ4PL2MNB6WUD',
       'gh ghp_16C7e42F292c6912E7710c838347Ae178B4a',
@@ -137,6 +137,7 @@ describe('detection', () => {
       'iban DE89 3704 0044 0532 0130 00, ip 192.168.10.20, phone +1 415 555 2671',
       '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----',
       'ticket TCK-99812',
+      'registry npm_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8 and https://deploy:hunter2hunter@git.example.com/repo',
     ].join('\n');
     const findings = await detect(text, { ...ON, custom: [{ name: 'ticket', pattern: 'TCK-\\d+' }] });
     const found = findings.map((f) => [f.kind, text.slice(f.start, f.end)]);
@@ -148,6 +149,8 @@ describe('detection', () => {
       ['ip_address', '192.168.10.20'],
       ['phone_number', '+1 415 555 2671'],
       ['ticket', 'TCK-99812'],
+      ['npm_token', 'npm_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'],
+      ['basic_auth', 'hunter2hunter'],
     ]));
     expect(found.some(([, v]) => v === '4111 1111 1111 1112')).toBe(false);
     expect(found.some(([, v]) => v?.startsWith('ghp_'))).toBe(true);

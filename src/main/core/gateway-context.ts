@@ -1,5 +1,6 @@
 import type { Agent } from 'undici';
 import type { ProviderFamily } from './config/presets.js';
+import type { OpenRouterZdrListing } from './policy/openrouter-zdr.js';
 import type { PrivacyStore } from './policy/privacy-store.js';
 import type { SpendLedger } from './policy/spend-ledger.js';
 import type { ProviderAdapter } from './providers/provider-adapter.js';
@@ -23,6 +24,8 @@ export interface GatewayContext {
   spend: SpendLedger;
   /** Global and per-key privacy settings (data rules, logging, redaction). */
   privacy: PrivacyStore;
+  /** OpenRouter's zero-retention endpoints, read in the background. */
+  zdrListing: OpenRouterZdrListing;
   queries: UsageQueries;
   agent: Agent;
   maxBodyBytes: number;

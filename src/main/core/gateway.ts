@@ -24,6 +24,7 @@ import { cachedVault } from './secrets/cached-vault.js';
 import type { KeyVault } from './secrets/key-vault.js';
 import { openVault } from './secrets/open-vault.js';
 import { BodyLog } from './policy/body-log.js';
+import { OpenRouterZdrListing } from './policy/openrouter-zdr.js';
 import { PrivacyStore } from './policy/privacy-store.js';
 import { SpendLedger } from './policy/spend-ledger.js';
 import { SpendWatch } from './policy/spend-watch.js';
@@ -105,6 +106,7 @@ async function startLocked(opts: GatewayOptions, releaseLock: () => void): Promi
     writer,
     spend,
     privacy: new PrivacyStore(db),
+    zdrListing: new OpenRouterZdrListing({ catalog, keys: providerKeys, agent }),
     queries: new UsageQueries(db),
     agent,
     maxBodyBytes: config.server.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -147,6 +149,7 @@ async function startLocked(opts: GatewayOptions, releaseLock: () => void): Promi
     closing ??= (async () => {
       discovery.stop();
       bodyLog.stop();
+      ctx.zdrListing.stop();
       stopFollowingUsage();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

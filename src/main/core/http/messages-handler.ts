@@ -223,7 +223,7 @@ async function createMessage({ ctx, req, res, appKey, body, model, candidates, l
   log.streamed = stream;
   const allowed = applyPrivacy(ctx, appKey, 'chat', body, log, candidates);
   const placeholders = await applyRedaction(ctx, appKey, body, log);
-  captureBodies(ctx.privacy, appKey, log, body, res);
+  captureBodies(ctx.privacy, appKey, log, body, res, placeholders);
   const affordable = reserveSpend(ctx, appKey, log, 'chat', body, allowed);
   const routed: GatewayContext = { ...ctx, adapters: messagesAdapters(ctx, req.headers, model) };
   const answer = restoreDispatched(await dispatch(routed, affordable, { op: 'chat', body, stream, log, signal }), placeholders);

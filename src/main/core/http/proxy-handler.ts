@@ -86,7 +86,7 @@ export async function proxyOperation(
     }
     const allowed = applyPrivacy(ctx, appKey, op, body, log, candidates);
     const placeholders = await applyRedaction(ctx, appKey, body, log);
-    captureBodies(ctx.privacy, appKey, log, body, res);
+    captureBodies(ctx.privacy, appKey, log, body, res, placeholders);
     const affordable = reserveSpend(ctx, appKey, log, op, body, allowed);
     const dispatched = restoreDispatched(await dispatch(ctx, affordable, { op, body, stream, log, signal }), placeholders);
     if (dispatched.kind === 'stream') {

@@ -25,10 +25,17 @@ export interface StoredBodies {
 
 /**
  * Prompt and completion logging, off unless the app key opted in. Then the request as it went
- * upstream (after redaction) and the bytes the client received are kept, compressed, until the
- * key's retention period ends. Keys that did not opt in pay one settings lookup (cached).
+ * upstream (after redaction) and the bytes the client received (with restored values masked
+ * again) are kept, compressed, until the key's retention period ends. Keys that did not opt in pay one settings lookup (cached).
  */
-export function captureBodies(privacy: PrivacyStore, appKey: AppKey, log: RequestLog, body: unknown, res: ServerResponse): void {
+export function captureBodies(
+  privacy: PrivacyStore,
+  appKey: AppKey,
+  log: RequestLog,
+  body: unknown,
+  res: ServerResponse,
+  placeholders?: ReadonlyMap<string, string>,
+): void {
   const logging = privacy.forKey(appKey.id).logging;
   if (!logging.bodies) return;
   const chunks: Buffer[] = [];
@@ -51,9 +58,22 @@ export function captureBodies(privacy: PrivacyStore, appKey: AppKey, log: Reques
   }) as ServerResponse['end'];
   log.bodies = {
     prompt: JSON.stringify(body),
-    completion: () => Buffer.concat(chunks).toString('utf8', 0, Math.min(size, MAX_COMPLETION_BYTES)),
+    completion: () => withPlaceholders(Buffer.concat(chunks).toString('utf8', 0, Math.min(size, MAX_COMPLETION_BYTES)), placeholders),
     retentionDays: logging.retentionDays,
   };
+}
+
+/**
+ * The answer as logged when the key redacts: values the client got back restored are put back
+ * behind their placeholders, so the log holds no more than what left this machine.
+ */
+function withPlaceholders(text: string, placeholders: ReadonlyMap<string, string> | undefined): string {
+  if (!placeholders) return text;
+  let out = text;
+  for (const [placeholder, value] of placeholders) {
+    out = out.replaceAll(value, placeholder).replaceAll(JSON.stringify(value).slice(1, -1), placeholder);
+  }
+  return out;
 }
 
 export function compressBodies(captured: CapturedBodies, createdAt: number): StoredBodies {

@@ -35,7 +35,8 @@ export function effectiveRules(ctx: GatewayContext, appKey: AppKey, body: JsonOb
  * provider breaks a rule as skipped with the rule named, records the policy on the request's
  * egress audit, and when no endpoint is left because of it answers OpenRouter's 404
  * `No endpoints found matching your data policy (…)`. An upstream that applies the rules itself
- * (OpenRouter) gets them in the body's `provider` object. With every rule off it does nothing.
+ * (OpenRouter) gets them in the body's `provider` object. With every rule off it does nothing
+ * beyond reading the cached settings.
  */
 export function applyPrivacy(
   ctx: GatewayContext,
@@ -46,14 +47,17 @@ export function applyPrivacy(
   candidates: Candidate[],
 ): Candidate[] {
   const effective = effectiveRules(ctx, appKey, body);
+  // No rule on: nothing to filter and nothing to record (the audit reads "none").
+  if (isOpen(effective.rules)) return candidates;
   log.egress.policy = { data_collection: effective.rules.dataCollection, zdr: effective.rules.zdr,
     local_only: effective.rules.localOnly, set_by: effective.setBy };
-  if (isOpen(effective.rules)) return candidates;
 
   const broken = new Set<RuleName>();
   const out = candidates.map((candidate) => {
     if (candidate.skip) return candidate;
-    const violation = ruleViolation(candidate.endpoint.provider, op, effective);
+    const provider = candidate.endpoint.provider;
+    const zdrModels = effective.rules.zdr && provider.type === 'openrouter' ? ctx.zdrListing.models(provider.id) : undefined;
+    const violation = ruleViolation(candidate.endpoint, op, effective, zdrModels);
     if (!violation) return candidate;
     broken.add(violation.rule);
     return { ...candidate, skip: { reason: 'data_policy', detail: violation.detail } };

@@ -1,6 +1,6 @@
 import { OPEN_RULES, type PrivacyRules } from '../../../shared/privacy.js';
 import type { Operation } from '../providers/provider-adapter.js';
-import type { ResolvedProvider } from '../router/catalog.js';
+import type { Endpoint } from '../router/catalog.js';
 import { collectsNoData, retainsNoData } from './data-policy.js';
 
 export type RuleName = 'data_collection' | 'zdr' | 'local_only';
@@ -54,10 +54,17 @@ export interface RuleViolation {
 /**
  * The first rule a provider breaks for this operation, or undefined. Unknown counts as "may
  * collect". An upstream that applies the rules itself (OpenRouter, chat only: the rules travel
- * in the body) is trusted to refuse what breaks them.
+ * in the body) is trusted to refuse what breaks them; for `zdr`, its own listing of zero-retention
+ * endpoints (`zdrModels`, once read) rules out a model it cannot serve that way before asking.
  */
-export function ruleViolation(provider: ResolvedProvider, op: Operation, effective: EffectiveRules): RuleViolation | undefined {
+export function ruleViolation(
+  endpoint: Endpoint,
+  op: Operation,
+  effective: EffectiveRules,
+  zdrModels?: ReadonlySet<string>,
+): RuleViolation | undefined {
   const { rules } = effective;
+  const provider = endpoint.provider;
   const policy = provider.dataPolicy;
   if (rules.localOnly && !provider.local) {
     return { rule: 'local_only', detail: `${describeRule(effective, 'local_only')}: provider "${provider.id}" is not local` };
@@ -68,6 +75,9 @@ export function ruleViolation(provider: ResolvedProvider, op: Operation, effecti
       rule: 'data_collection',
       detail: `${describeRule(effective, 'data_collection')}: provider "${provider.id}" may train on prompts (training: ${policy.training})`,
     };
+  }
+  if (rules.zdr && delegated && zdrModels && !zdrModels.has(endpoint.upstreamModel)) {
+    return { rule: 'zdr', detail: `${describeRule(effective, 'zdr')}: OpenRouter lists no zero-retention endpoint for "${endpoint.upstreamModel}"` };
   }
   if (rules.zdr && !retainsNoData(policy) && !delegated) {
     const kept = policy.retentionDays === null ? 'unknown' : `${policy.retentionDays} days`;

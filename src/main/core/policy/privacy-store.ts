@@ -7,26 +7,22 @@ import {
   type KeyPrivacyPatch,
   type PrivacyRules,
 } from '../../../shared/privacy.js';
+import { DataVersionWatch } from '../usage/data-version.js';
 import type { Db } from '../usage/usage-db.js';
 
 const GLOBAL_KEY = 'privacy.rules';
-/** How long cached settings are trusted before checking whether another process (the CLI) changed them. */
-const RECHECK_MS = 100;
 
 /**
  * Global privacy rules and each app key's privacy settings, in SQLite. Reads are cached so the
- * request path does no SQL; SQLite's data_version tells when another connection committed, so a
- * change made by the CLI applies within RECHECK_MS.
+ * request path does no SQL; a change made by the CLI applies within 100 ms (usage/data-version.ts).
  */
 export class PrivacyStore {
   private globalRules: PrivacyRules | undefined;
   private readonly keys = new Map<number, KeyPrivacy>();
-  private readonly dataVersion;
-  private seenVersion: unknown;
-  private checkedAt = 0;
+  private readonly watch: DataVersionWatch;
 
-  constructor(private readonly db: Db, private readonly now: () => number = Date.now) {
-    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
+  constructor(private readonly db: Db) {
+    this.watch = new DataVersionWatch(db);
   }
 
   global(): PrivacyRules {
@@ -73,14 +69,8 @@ export class PrivacyStore {
   }
 
   private dropStale(): void {
-    const now = this.now();
-    if (now - this.checkedAt < RECHECK_MS) return;
-    this.checkedAt = now;
-    const version = this.dataVersion.get();
-    if (version !== this.seenVersion) {
-      this.seenVersion = version;
-      this.globalRules = undefined;
-      this.keys.clear();
-    }
+    if (!this.watch.changed()) return;
+    this.globalRules = undefined;
+    this.keys.clear();
   }
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DataVersionWatch } from '../usage/data-version.js';
 import type { Db } from '../usage/usage-db.js';
 
 export const APP_KEY_PREFIX = 'sk-sy-';
@@ -66,30 +67,21 @@ const MAX_CACHED_KEYS = 1024;
 
 export class AppKeyStore {
   private readonly byHash;
-  private readonly dataVersion;
+  private readonly dataVersion: DataVersionWatch;
   /**
    * Verified keys by hash, so the hot path skips SQLite. Cleared when this connection writes keys
    * and when SQLite's data_version says another connection (the CLI) committed: a revoke or a new
    * limit takes effect within RECHECK_MS.
    */
   private readonly verified = new Map<string, { hash: Buffer; key: AppKey }>();
-  private seenVersion: unknown;
-  private checkedAt = 0;
 
   constructor(private readonly db: Db) {
     this.byHash = db.prepare('SELECT * FROM app_keys WHERE key_hash = ?');
-    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
+    this.dataVersion = new DataVersionWatch(db, RECHECK_MS);
   }
 
   private dropStaleCache(): void {
-    const now = Date.now();
-    if (now - this.checkedAt < RECHECK_MS) return;
-    this.checkedAt = now;
-    const version = this.dataVersion.get();
-    if (version !== this.seenVersion) {
-      this.seenVersion = version;
-      this.verified.clear();
-    }
+    if (this.dataVersion.changed()) this.verified.clear();
   }
 
   /** Own writes: data_version only counts other connections' commits. */
