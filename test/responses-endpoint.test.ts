@@ -210,6 +210,20 @@ describe('translation to a chat-completions provider', () => {
     ]);
   });
 
+  it('ends a translated stream cut mid-way with response.failed after the text already sent, and logs the failure', async () => {
+    const sse = loadBody('openai/extracted/stream_text_after_tool_result.sse');
+    h.upstream.enqueue({ sse, cutAfterBytes: Math.floor(sse.length / 2) });
+    const events = await collect(await client.responses.create({ model: 'mock/gpt-4o-mini', input: 'Hi', stream: true }));
+    const last = events.at(-1);
+    expect(events.some((e) => e.type === 'response.output_text.delta')).toBe(true);
+    expect(last?.type).toBe('response.failed');
+    const failed = last?.type === 'response.failed' ? last.response : undefined;
+    expect(failed?.status).toBe('failed');
+    expect(failed?.error?.message).toMatch(/ended the stream unexpectedly/);
+    const rows = await h.usageRows((all) => all.some((r) => r.id === failed?.id));
+    expect(rows.find((r) => r.id === failed?.id)).toMatchObject({ status: 502, finish_reason: 'error', error_code: 'upstream_stream_cut' });
+  });
+
   it('refuses previous_response_id (no server state) and a required hosted web search the target cannot run, with clear 400s', async () => {
     const before = h.upstream.requests.length;
     const stored = client.responses.create({ model: 'mock/gpt-4o-mini', input: 'Hi', previous_response_id: 'resp_123' });

@@ -25,6 +25,7 @@ import { sendAnthropicError } from './anthropic-errors.js';
 import { AnthropicEventWriter, endAnthropicStream, pumpUpstream, streamCut } from './anthropic-sse.js';
 import { countTokensAdapters, messagesAdapters } from './messages-adapters.js';
 import { requireModel, withProxyScope, type ProxyScope } from './proxy-handler.js';
+import { pumpTranslated } from './translated-stream.js';
 import { sendJson } from './respond.js';
 import type { ApiRoute } from './server.js';
 
@@ -147,21 +148,7 @@ async function relayTranslatedStream(
   const emit = (events: AnthropicEvent[]) => {
     for (const event of events) writer.event(event.type, JSON.stringify(event));
   };
-  const feed = (chunks: string[]) => {
-    for (const data of chunks) {
-      if (data === '[DONE]') continue;
-      emit(translator.push(data));
-      if (translator.failure) throw translator.failure;
-    }
-  };
-  const failure = await pumpUpstream(answer, writer, signal, {
-    event: (event) => feed(answer.mapper.onEvent(event)),
-    end: () => feed(answer.mapper.onEnd()),
-  });
-  // A stream that breaks before its usage chunk still consumed what the provider reported so far.
-  log.usage = translator.usage ?? answer.mapper.usageSoFar?.();
-  log.finishReason = translator.finishReason;
-  log.cost = log.usage ? answer.costOf(log.usage) : null;
+  const failure = await pumpTranslated(answer, writer, signal, log, translator, emit);
   if (!failure) emit(translator.finish(log.cost));
   return endAnthropicStream(writer, log, failure);
 }

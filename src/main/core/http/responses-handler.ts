@@ -17,11 +17,12 @@ import type { SseEvent } from '../protocol/sse.js';
 import type { JsonObject } from '../providers/provider-adapter.js';
 import { candidatesFor, dispatch, type Dispatched } from '../router/dispatch.js';
 import type { RequestLog } from '../usage/request-log.js';
-import { AnthropicEventWriter as EventWriter, pumpUpstream, streamCut } from './anthropic-sse.js';
+import { AnthropicEventWriter as EventWriter, endStream, pumpUpstream, streamCut } from './anthropic-sse.js';
 import { requireModel, withProxyScope } from './proxy-handler.js';
 import { sendError, sendJson } from './respond.js';
 import { inboundAdapters } from './inbound-adapters.js';
 import { responsesNative, speaksResponses } from './responses-native.js';
+import { pumpTranslated } from './translated-stream.js';
 import type { ApiRoute } from './server.js';
 
 type JsonAnswer = Extract<Dispatched, { kind: 'json' }>;
@@ -63,18 +64,10 @@ function sendTranslatedResponse(res: ServerResponse, answer: JsonAnswer, log: Re
   return { status: 200, errorCode: null };
 }
 
-/** Ends a stream exactly once; a failure before anything was sent is thrown, for a plain error answer. */
-function endStream(writer: EventWriter, log: RequestLog, failure: GatewayError | undefined, failed: () => ResponsesEvent[]): Outcome {
-  if (!failure) {
-    writer.end();
-    return { status: 200, errorCode: null };
-  }
-  if (failure.status === 499) return { status: 499, errorCode: failure.reason };
-  log.finishReason = 'error';
-  if (!writer.started) throw failure;
-  for (const event of failed()) writer.event(event.type, JSON.stringify(event));
-  writer.end();
-  return { status: failure.status, errorCode: failure.reason };
+function endResponsesStream(writer: EventWriter, log: RequestLog, failure: GatewayError | undefined, failed: () => ResponsesEvent[]): Outcome {
+  return endStream(writer, log, failure, () => {
+    for (const event of failed()) writer.event(event.type, JSON.stringify(event));
+  });
 }
 
 /**
@@ -122,7 +115,7 @@ async function relayNativeStream(res: ServerResponse, answer: StreamAnswer, log:
       if (!ended) throw streamCut(providerId);
     },
   });
-  return endStream(writer, log, failure, () => [
+  return endResponsesStream(writer, log, failure, () => [
     {
       type: 'response.failed',
       sequence_number: sequence,
@@ -144,23 +137,9 @@ async function relayTranslatedStream(
   const emit = (events: ResponsesEvent[]) => {
     for (const event of events) writer.event(event.type, JSON.stringify(event));
   };
-  const feed = (chunks: string[]) => {
-    for (const data of chunks) {
-      if (data === '[DONE]') continue;
-      emit(translator.push(data));
-      if (translator.failure) throw translator.failure;
-    }
-  };
-  const failure = await pumpUpstream(answer, writer, signal, {
-    event: (event) => feed(answer.mapper.onEvent(event)),
-    end: () => feed(answer.mapper.onEnd()),
-  });
-  // A stream that breaks before its usage chunk still consumed what the provider reported so far.
-  log.usage = translator.usage ?? answer.mapper.usageSoFar?.();
-  log.finishReason = translator.finishReason;
-  log.cost = log.usage ? answer.costOf(log.usage) : null;
+  const failure = await pumpTranslated(answer, writer, signal, log, translator, emit);
   if (!failure) emit(translator.finish(log.cost));
-  return endStream(writer, log, failure, () => (failure ? translator.fail(failure, log.cost) : []));
+  return endResponsesStream(writer, log, failure, () => (failure ? translator.fail(failure, log.cost) : []));
 }
 
 /** POST /v1/responses */
