@@ -114,6 +114,23 @@ describe('native pass-through to an openai provider', () => {
   });
 });
 
+describe('native stream cut by the provider', () => {
+  it('ends with an error event and response.failed carrying the generation id, and keeps nothing unlogged', async () => {
+    const sse = loadBody('openai-responses/extracted/stream_reasoning_then_tool_call_arg_deltas.sse');
+    h.upstream.on('POST', '/oai/v1/responses', { sse, cutAfterBytes: Math.floor(sse.length / 2) });
+    const res = await fetch(`${h.baseURL}/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${h.appKey}` },
+      body: JSON.stringify({ model: 'oai/gpt-5', input: 'Hi', stream: true }),
+    });
+    const id = res.headers.get('x-generation-id');
+    const types = [...(await res.text()).matchAll(/^event: (.+)$/gm)].map((m) => m[1]);
+    expect(types.slice(-2)).toEqual(['error', 'response.failed']);
+    const rows = await h.usageRows((all) => all.some((r) => r.id === id));
+    expect(rows.find((r) => r.id === id)).toMatchObject({ status: 502, error_code: 'upstream_stream_cut', streamed: true });
+  });
+});
+
 describe('translation to a chat-completions provider', () => {
   it('sends input items, flat and namespaced tools, tool_choice and a JSON schema as a chat body, and answers a Response', async () => {
     const recorded = JSON.parse(loadBody('openai/vercel__openai-text.json')) as {
@@ -210,18 +227,30 @@ describe('translation to a chat-completions provider', () => {
     ]);
   });
 
-  it('ends a translated stream cut mid-way with response.failed after the text already sent, and logs the failure', async () => {
+  it('ends a translated stream cut mid-way as OpenAI does (an error event as recorded, then response.failed) after the text already sent, and logs it', async () => {
     const sse = loadBody('openai/extracted/stream_text_after_tool_result.sse');
     h.upstream.enqueue({ sse, cutAfterBytes: Math.floor(sse.length / 2) });
-    const events = await collect(await client.responses.create({ model: 'mock/gpt-4o-mini', input: 'Hi', stream: true }));
-    const last = events.at(-1);
+    const res = await fetch(`${h.baseURL}/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${h.appKey}` },
+      body: JSON.stringify({ model: 'mock/gpt-4o-mini', input: 'Hi', stream: true }),
+    });
+    const id = res.headers.get('x-generation-id');
+    const events = (await res.text()).split('\n\n').filter((block) => block.trim() !== '').map((block) => {
+      const data = block.split('\n').find((line) => line.startsWith('data: '))?.slice(6) ?? '{}';
+      return JSON.parse(data) as { type: string; error?: { message: string }; response?: { status: string; error: { message: string } } };
+    });
     expect(events.some((e) => e.type === 'response.output_text.delta')).toBe(true);
-    expect(last?.type).toBe('response.failed');
-    const failed = last?.type === 'response.failed' ? last.response : undefined;
-    expect(failed?.status).toBe('failed');
-    expect(failed?.error?.message).toMatch(/ended the stream unexpectedly/);
-    const rows = await h.usageRows((all) => all.some((r) => r.id === failed?.id));
-    expect(rows.find((r) => r.id === failed?.id)).toMatchObject({ status: 502, finish_reason: 'error', error_code: 'upstream_stream_cut' });
+    expect(events.slice(-2).map((e) => e.type)).toEqual(['error', 'response.failed']);
+    expect(events.at(-2)?.error?.message).toMatch(/ended the stream unexpectedly/);
+    expect(events.at(-1)?.response).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/ended the stream unexpectedly/) } });
+    const rows = await h.usageRows((all) => all.some((r) => r.id === id));
+    expect(rows.find((r) => r.id === id)).toMatchObject({ status: 502, finish_reason: 'error', error_code: 'upstream_stream_cut' });
+
+    // The SDK surfaces the error event as an exception.
+    h.upstream.enqueue({ sse, cutAfterBytes: Math.floor(sse.length / 2) });
+    const stream = await client.responses.create({ model: 'mock/gpt-4o-mini', input: 'Hi', stream: true });
+    await expect(collect(stream)).rejects.toThrow(/ended the stream unexpectedly/);
   });
 
   it('refuses previous_response_id (no server state) and a required hosted web search the target cannot run, with clear 400s', async () => {

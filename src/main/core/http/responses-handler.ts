@@ -115,11 +115,13 @@ async function relayNativeStream(res: ServerResponse, answer: StreamAnswer, log:
       if (!ended) throw streamCut(providerId);
     },
   });
+  const message = failure?.message ?? '';
   return endResponsesStream(writer, log, failure, () => [
+    { type: 'error', sequence_number: sequence, error: { type: 'server_error', code: 'server_error', message, param: null } },
     {
       type: 'response.failed',
-      sequence_number: sequence,
-      response: { ...lastResponse, status: 'failed', error: { code: 'server_error', message: failure?.message ?? '' } },
+      sequence_number: sequence + 1,
+      response: { ...lastResponse, status: 'failed', error: { code: 'server_error', message } },
     },
   ]);
 }

@@ -80,11 +80,12 @@ export class ResponsesStreamTranslator {
     return out;
   }
 
-  /** A stream that failed after it started ends with response.failed, naming the error. */
+  /** A stream that failed after it started ends as OpenAI's do: an `error` event, then response.failed naming it. */
   fail(error: GatewayError, cost: number | null): ResponsesEvent[] {
     const out: ResponsesEvent[] = [];
     this.begin(out);
     this.close(out);
+    this.emit(out, { type: 'error', error: { type: 'server_error', code: 'server_error', message: error.message, param: null } });
     const usage = this.usage ? responsesUsageOf(this.usage, cost) : null;
     const response = responseObject(this.ctx, 'failed', this.output, usage, { error: { code: 'server_error', message: error.message } });
     this.emit(out, { type: 'response.failed', response });
