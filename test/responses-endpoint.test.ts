@@ -10,6 +10,9 @@ import { loadBody, loadChunks, loadVcrYaml } from './helpers/fixtures.js';
 import { replyFromRecording } from './helpers/mock-upstream.js';
 import { startHarness, type Harness } from './helpers/gateway-harness.js';
 import { recordedDeltas, recordedEvents } from './helpers/anthropic-recordings.js';
+import { usageDbPath } from '../src/main/core/paths.js';
+import { AppKeyStore } from '../src/main/core/secrets/app-keys.js';
+import { openDb } from '../src/main/core/usage/usage-db.js';
 
 const PRICE = { prompt: 0.0000025, completion: 0.00001, cached: 0.00000125 };
 const MINI = { prompt: 0.00000015, completion: 0.0000006 };
@@ -251,6 +254,24 @@ describe('translation to a chat-completions provider', () => {
     h.upstream.enqueue({ sse, cutAfterBytes: Math.floor(sse.length / 2) });
     const stream = await client.responses.create({ model: 'mock/gpt-4o-mini', input: 'Hi', stream: true });
     await expect(collect(stream)).rejects.toThrow(/ended the stream unexpectedly/);
+  });
+
+  it("refuses a key over its spend limit with 402 before anything goes upstream, and Gemini's and Responses' routes share that gate", async () => {
+    const db = openDb(usageDbPath(h.dataDir));
+    const { key } = new AppKeyStore(db).create({ name: 'tiny-budget', limitUsd: 0.000001, limitPeriod: 'total' });
+    db.close();
+    const before = h.upstream.requests.length;
+    const limited = new OpenAI({ baseURL: h.baseURL, apiKey: key, maxRetries: 0 });
+    const refused = limited.responses.create({ model: 'mock/gpt-4o-mini', input: 'Hi', max_output_tokens: 4000 });
+    await expect(refused).rejects.toMatchObject({ status: 402 });
+    const gemini = await fetch(`${h.gateway.url}/v1beta/models/mock/gpt-4o-mini:generateContent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-goog-api-key': key },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }], generationConfig: { maxOutputTokens: 4000 } }),
+    });
+    expect(gemini.status).toBe(402);
+    expect(((await gemini.json()) as { error: { status: string } }).error.status).toBe('FAILED_PRECONDITION');
+    expect(h.upstream.requests.length).toBe(before);
   });
 
   it('refuses previous_response_id (no server state) and a required hosted web search the target cannot run, with clear 400s', async () => {
