@@ -27,6 +27,7 @@ import { GeminiStreamWriter, type GeminiStreamMode } from './gemini-stream.js';
 import { checkJsonContentType } from './guards.js';
 import { inboundAdapters } from './inbound-adapters.js';
 import { withProxyScope } from './proxy-handler.js';
+import { logJsonAnswer } from './answer-log.js';
 import { pumpTranslated } from './translated-stream.js';
 import { sendJson } from './respond.js';
 
@@ -70,9 +71,7 @@ function appKeyOf(ctx: GatewayContext, req: IncomingMessage, query: URLSearchPar
 
 function sendNative(res: ServerResponse, answer: JsonAnswer, log: RequestLog): Outcome {
   const { mapped } = answer;
-  log.usage = mapped.usage;
-  log.finishReason = mapped.finishReason;
-  log.cost = mapped.usage ? answer.costOf(mapped.usage) : null;
+  logJsonAnswer(log, answer);
   const body: JsonObject = { ...mapped.body, responseId: log.id };
   if (isObject(body.usageMetadata)) body.usageMetadata = { ...body.usageMetadata, cost: log.cost };
   log.markFirstByte();
@@ -82,9 +81,7 @@ function sendNative(res: ServerResponse, answer: JsonAnswer, log: RequestLog): O
 
 function sendTranslated(res: ServerResponse, answer: JsonAnswer, log: RequestLog): Outcome {
   const { mapped } = answer;
-  log.usage = mapped.usage;
-  log.finishReason = mapped.finishReason;
-  log.cost = mapped.usage ? answer.costOf(mapped.usage) : null;
+  logJsonAnswer(log, answer);
   const body = geminiResponseOf(mapped.body, {
     id: log.id,
     model: answer.modelId,

@@ -26,6 +26,7 @@ import { AnthropicEventWriter, endAnthropicStream, pumpUpstream, streamCut } fro
 import { countTokensAdapters, messagesAdapters } from './messages-adapters.js';
 import { requireModel, withProxyScope, type ProxyScope } from './proxy-handler.js';
 import { pumpTranslated } from './translated-stream.js';
+import { logJsonAnswer } from './answer-log.js';
 import { sendJson } from './respond.js';
 import type { ApiRoute } from './server.js';
 
@@ -58,9 +59,7 @@ function tokenUsageOfDelta(usage: AnthropicUsageDelta): TokenUsage {
 /** An Anthropic provider's message, as answered, with the generation id and the cost. */
 function sendNativeMessage(res: ServerResponse, answer: JsonAnswer, log: RequestLog): Outcome {
   const { mapped } = answer;
-  log.usage = mapped.usage;
-  log.finishReason = mapped.finishReason;
-  log.cost = mapped.usage ? answer.costOf(mapped.usage) : null;
+  logJsonAnswer(log, answer);
   const usage = isObject(mapped.body.usage) ? mapped.body.usage : {};
   log.markFirstByte();
   sendJson(res, 200, { ...mapped.body, id: log.id, usage: { ...usage, cost: log.cost } }, { 'x-generation-id': log.id });
@@ -69,9 +68,7 @@ function sendNativeMessage(res: ServerResponse, answer: JsonAnswer, log: Request
 
 function sendTranslatedMessage(res: ServerResponse, answer: JsonAnswer, log: RequestLog, stopSequences: string[]): Outcome {
   const { mapped } = answer;
-  log.usage = mapped.usage;
-  log.finishReason = mapped.finishReason;
-  log.cost = mapped.usage ? answer.costOf(mapped.usage) : null;
+  logJsonAnswer(log, answer);
   const message = anthropicMessageOf(mapped.body, {
     id: log.id,
     model: answer.modelId,

@@ -22,6 +22,7 @@ import { requireModel, withProxyScope } from './proxy-handler.js';
 import { sendError, sendJson } from './respond.js';
 import { inboundAdapters } from './inbound-adapters.js';
 import { responsesNative, speaksResponses } from './responses-native.js';
+import { logJsonAnswer } from './answer-log.js';
 import { pumpTranslated } from './translated-stream.js';
 import type { ApiRoute } from './server.js';
 
@@ -38,9 +39,7 @@ function isObject(value: unknown): value is JsonObject {
 
 function sendNativeResponse(res: ServerResponse, answer: JsonAnswer, log: RequestLog): Outcome {
   const { mapped } = answer;
-  log.usage = mapped.usage;
-  log.finishReason = mapped.finishReason;
-  log.cost = mapped.usage ? answer.costOf(mapped.usage) : null;
+  logJsonAnswer(log, answer);
   const usage = isObject(mapped.body.usage) ? { ...mapped.body.usage, cost: log.cost } : mapped.body.usage;
   log.markFirstByte();
   sendJson(res, 200, { ...mapped.body, id: log.id, usage }, { 'x-generation-id': log.id });
@@ -49,9 +48,7 @@ function sendNativeResponse(res: ServerResponse, answer: JsonAnswer, log: Reques
 
 function sendTranslatedResponse(res: ServerResponse, answer: JsonAnswer, log: RequestLog, ctx: ResponseContext): Outcome {
   const { mapped } = answer;
-  log.usage = mapped.usage;
-  log.finishReason = mapped.finishReason;
-  log.cost = mapped.usage ? answer.costOf(mapped.usage) : null;
+  logJsonAnswer(log, answer);
   const response = responseOfChat(mapped.body, {
     ...ctx,
     providerId: answer.endpoint.provider.id,
