@@ -117,6 +117,31 @@ describe('native pass-through to an openai provider', () => {
   });
 });
 
+describe("OpenAI's hosted and custom tools", () => {
+  it('go to an openai provider as sent, and are refused with a clear 400 for any other target', async () => {
+    const [recording] = loadVcrYaml('openai-responses/pydantic-ai__test_openai_responses_model_simple_response.yaml');
+    if (!recording) throw new Error('missing recording');
+    h.upstream.on('POST', '/oai/v1/responses', replyFromRecording(recording));
+    // Codex's freeform apply_patch tool, and an item of a shell call passed back.
+    const tools = [{ type: 'custom', name: 'apply_patch', description: 'Patch files', format: { type: 'grammar', syntax: 'lark', definition: 'start: /.+/' } }];
+    const input = [
+      { role: 'user', content: 'Fix it' },
+      { type: 'local_shell_call', call_id: 'call_1', status: 'completed', action: { type: 'exec', command: ['ls'], env: {} } },
+    ];
+    const before = h.upstream.requests.length;
+    const native = await client.responses.create({ model: 'oai/gpt-5', input, tools } as never);
+    expect((native as { status: string }).status).toBe('completed');
+    expect(h.upstream.requests[before]?.body).toMatchObject({ model: 'gpt-5', tools, input });
+
+    const translated = client.responses.create({ model: 'mock/gpt-4o-mini', input, tools } as never);
+    await expect(translated).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/cannot take the "custom" tool, input items of type "local_shell_call": those run on OpenAI's own API only/),
+    });
+    expect(h.upstream.requests.length).toBe(before + 1);
+  });
+});
+
 describe('native stream cut by the provider', () => {
   it('ends with an error event and response.failed carrying the generation id, and keeps nothing unlogged', async () => {
     const sse = loadBody('openai-responses/extracted/stream_reasoning_then_tool_call_arg_deltas.sse');

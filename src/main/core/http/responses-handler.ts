@@ -149,7 +149,7 @@ export function responsesRoute(ctx: GatewayContext): ApiRoute {
       return withProxyScope(ctx, res, appKey, model, shutdownSignal, async ({ log, signal }) => {
         requireModel(body);
         const request = parseResponsesRequest(body);
-        const chat = toChatBody(request, body);
+        const { body: chat, untranslatable } = toChatBody(request, body);
         const stream = request.stream === true;
         log.streamed = stream;
         const candidates = candidatesFor(ctx, chat, model);
@@ -157,7 +157,7 @@ export function responsesRoute(ctx: GatewayContext): ApiRoute {
           throw new GatewayError(404, 'model_not_found', `Model "${model}" is not served by any configured provider`, { model });
         }
         const affordable = reserveSpend(ctx, appKey, log, 'chat', chat, candidates);
-        const routed: GatewayContext = { ...ctx, adapters: inboundAdapters(ctx, { native: responsesNative(body), offersSearch: offersHostedSearch(request) }) };
+        const routed: GatewayContext = { ...ctx, adapters: inboundAdapters(ctx, { native: responsesNative(body), offersSearch: offersHostedSearch(request), untranslatable }) };
         const answer = await dispatch(routed, affordable, { op: 'chat', body: chat, stream, log, signal });
         const native = speaksResponses(answer.endpoint);
         const response: ResponseContext = { id: log.id, model: answer.modelId, request, createdAt: Math.floor(Date.now() / 1000) };
