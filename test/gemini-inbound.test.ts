@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GoogleGenAI, type GenerateContentResponse } from '@google/genai';
 import { loadBody } from './helpers/fixtures.js';
 import { startHarness, type Harness } from './helpers/gateway-harness.js';
+import { recordedDeltas, recordedEvents } from './helpers/anthropic-recordings.js';
 
 const GEM = { prompt: 0.00000125, completion: 0.00001 };
 const MINI = { prompt: 0.00000015, completion: 0.0000006 };
@@ -145,6 +146,33 @@ describe('translation to other providers', () => {
     const callId = sent.messages[1]?.tool_calls?.[0]?.id;
     expect(sent.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
     expect(sent.messages[2]).toEqual({ role: 'tool', tool_call_id: callId, content: '{"output":"London"}' });
+  });
+
+  it("streams Claude's recorded thinking as thought parts, and the signed thought sent back reaches Claude as its thinking block", async () => {
+    const sse = loadBody('anthropic/extracted/stream_thinking.sse');
+    const recorded = recordedEvents(sse);
+    h.upstream.enqueue({ sse });
+    const question = { role: 'user', parts: [{ text: 'Think, then answer.' }] };
+    const chunks = await collect(await genai.models.generateContentStream({ model: 'claude/claude-sonnet-4-5', contents: [question] }));
+    const parts = chunks.flatMap((c) => c.candidates?.[0]?.content?.parts ?? []);
+    const thoughts = parts.filter((p) => p.thought);
+    expect(thoughts.map((p) => p.text).join('')).toBe(recordedDeltas(recorded, 'thinking_delta', 'thinking'));
+    expect(parts.filter((p) => !p.thought).map((p) => p.text).join('')).toBe(recordedDeltas(recorded, 'text_delta', 'text'));
+    const signed = parts.find((p) => p.thoughtSignature);
+    expect(signed).toBeDefined();
+
+    h.upstream.enqueue({ body: JSON.parse(loadBody('anthropic/vercel__anthropic-text.json')) as object });
+    const before = h.upstream.requests.length;
+    await genai.models.generateContent({
+      model: 'claude/claude-sonnet-4-5',
+      contents: [question, { role: 'model', parts }, { role: 'user', parts: [{ text: 'And again?' }] }],
+    });
+    const sent = h.upstream.requests[before]?.body as { messages: { role: string; content: { type: string }[] }[] };
+    expect(sent.messages[1]?.content[0]).toMatchObject({
+      type: 'thinking',
+      thinking: recordedDeltas(recorded, 'thinking_delta', 'thinking'),
+      signature: recordedDeltas(recorded, 'signature_delta', 'signature'),
+    });
   });
 
   it('answers the JSON-array stream (no alt=sse) and refuses countTokens for a model Google does not serve, in Google error shape', async () => {

@@ -10,6 +10,9 @@ import { loadBody, loadChunks, loadVcrYaml } from './helpers/fixtures.js';
 import { replyFromRecording } from './helpers/mock-upstream.js';
 import { startHarness, type Harness } from './helpers/gateway-harness.js';
 import { recordedDeltas, recordedEvents } from './helpers/anthropic-recordings.js';
+import { usageDbPath } from '../src/main/core/paths.js';
+import { AppKeyStore } from '../src/main/core/secrets/app-keys.js';
+import { openDb } from '../src/main/core/usage/usage-db.js';
 
 const PRICE = { prompt: 0.0000025, completion: 0.00001, cached: 0.00000125 };
 const MINI = { prompt: 0.00000015, completion: 0.0000006 };
@@ -114,6 +117,48 @@ describe('native pass-through to an openai provider', () => {
   });
 });
 
+describe("OpenAI's hosted and custom tools", () => {
+  it('go to an openai provider as sent, and are refused with a clear 400 for any other target', async () => {
+    const [recording] = loadVcrYaml('openai-responses/pydantic-ai__test_openai_responses_model_simple_response.yaml');
+    if (!recording) throw new Error('missing recording');
+    h.upstream.on('POST', '/oai/v1/responses', replyFromRecording(recording));
+    // Codex's freeform apply_patch tool, and an item of a shell call passed back.
+    const tools = [{ type: 'custom', name: 'apply_patch', description: 'Patch files', format: { type: 'grammar', syntax: 'lark', definition: 'start: /.+/' } }];
+    const input = [
+      { role: 'user', content: 'Fix it' },
+      { type: 'local_shell_call', call_id: 'call_1', status: 'completed', action: { type: 'exec', command: ['ls'], env: {} } },
+    ];
+    const before = h.upstream.requests.length;
+    const native = await client.responses.create({ model: 'oai/gpt-5', input, tools } as never);
+    expect((native as { status: string }).status).toBe('completed');
+    expect(h.upstream.requests[before]?.body).toMatchObject({ model: 'gpt-5', tools, input });
+
+    const translated = client.responses.create({ model: 'mock/gpt-4o-mini', input, tools } as never);
+    await expect(translated).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/cannot take the "custom" tool, input items of type "local_shell_call": those run on OpenAI's own API only/),
+    });
+    expect(h.upstream.requests.length).toBe(before + 1);
+  });
+});
+
+describe('native stream cut by the provider', () => {
+  it('ends with an error event and response.failed carrying the generation id, and keeps nothing unlogged', async () => {
+    const sse = loadBody('openai-responses/extracted/stream_reasoning_then_tool_call_arg_deltas.sse');
+    h.upstream.on('POST', '/oai/v1/responses', { sse, cutAfterBytes: Math.floor(sse.length / 2) });
+    const res = await fetch(`${h.baseURL}/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${h.appKey}` },
+      body: JSON.stringify({ model: 'oai/gpt-5', input: 'Hi', stream: true }),
+    });
+    const id = res.headers.get('x-generation-id');
+    const types = [...(await res.text()).matchAll(/^event: (.+)$/gm)].map((m) => m[1]);
+    expect(types.slice(-2)).toEqual(['error', 'response.failed']);
+    const rows = await h.usageRows((all) => all.some((r) => r.id === id));
+    expect(rows.find((r) => r.id === id)).toMatchObject({ status: 502, error_code: 'upstream_stream_cut', streamed: true });
+  });
+});
+
 describe('translation to a chat-completions provider', () => {
   it('sends input items, flat and namespaced tools, tool_choice and a JSON schema as a chat body, and answers a Response', async () => {
     const recorded = JSON.parse(loadBody('openai/vercel__openai-text.json')) as {
@@ -208,6 +253,50 @@ describe('translation to a chat-completions provider', () => {
       { role: 'assistant', content: null, tool_calls: [{ id: call.call_id, type: 'function', function: { name: 'get_capital', arguments: args } }] },
       { role: 'tool', tool_call_id: call.call_id, content: 'Paris' },
     ]);
+  });
+
+  it('ends a translated stream cut mid-way as OpenAI does (an error event as recorded, then response.failed) after the text already sent, and logs it', async () => {
+    const sse = loadBody('openai/extracted/stream_text_after_tool_result.sse');
+    h.upstream.enqueue({ sse, cutAfterBytes: Math.floor(sse.length / 2) });
+    const res = await fetch(`${h.baseURL}/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${h.appKey}` },
+      body: JSON.stringify({ model: 'mock/gpt-4o-mini', input: 'Hi', stream: true }),
+    });
+    const id = res.headers.get('x-generation-id');
+    const events = (await res.text()).split('\n\n').filter((block) => block.trim() !== '').map((block) => {
+      const data = block.split('\n').find((line) => line.startsWith('data: '))?.slice(6) ?? '{}';
+      return JSON.parse(data) as { type: string; error?: { message: string }; response?: { status: string; error: { message: string } } };
+    });
+    expect(events.some((e) => e.type === 'response.output_text.delta')).toBe(true);
+    expect(events.slice(-2).map((e) => e.type)).toEqual(['error', 'response.failed']);
+    expect(events.at(-2)?.error?.message).toMatch(/ended the stream unexpectedly/);
+    expect(events.at(-1)?.response).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/ended the stream unexpectedly/) } });
+    const rows = await h.usageRows((all) => all.some((r) => r.id === id));
+    expect(rows.find((r) => r.id === id)).toMatchObject({ status: 502, finish_reason: 'error', error_code: 'upstream_stream_cut' });
+
+    // The SDK surfaces the error event as an exception.
+    h.upstream.enqueue({ sse, cutAfterBytes: Math.floor(sse.length / 2) });
+    const stream = await client.responses.create({ model: 'mock/gpt-4o-mini', input: 'Hi', stream: true });
+    await expect(collect(stream)).rejects.toThrow(/ended the stream unexpectedly/);
+  });
+
+  it("refuses a key over its spend limit with 402 before anything goes upstream, and Gemini's and Responses' routes share that gate", async () => {
+    const db = openDb(usageDbPath(h.dataDir));
+    const { key } = new AppKeyStore(db).create({ name: 'tiny-budget', limitUsd: 0.000001, limitPeriod: 'total' });
+    db.close();
+    const before = h.upstream.requests.length;
+    const limited = new OpenAI({ baseURL: h.baseURL, apiKey: key, maxRetries: 0 });
+    const refused = limited.responses.create({ model: 'mock/gpt-4o-mini', input: 'Hi', max_output_tokens: 4000 });
+    await expect(refused).rejects.toMatchObject({ status: 402 });
+    const gemini = await fetch(`${h.gateway.url}/v1beta/models/mock/gpt-4o-mini:generateContent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-goog-api-key': key },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }], generationConfig: { maxOutputTokens: 4000 } }),
+    });
+    expect(gemini.status).toBe(402);
+    expect(((await gemini.json()) as { error: { status: string } }).error.status).toBe('FAILED_PRECONDITION');
+    expect(h.upstream.requests.length).toBe(before);
   });
 
   it('refuses previous_response_id (no server state) and a required hosted web search the target cannot run, with clear 400s', async () => {

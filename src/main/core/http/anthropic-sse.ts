@@ -99,15 +99,23 @@ export async function pumpUpstream(
   }
 }
 
+/** What a stream's end depends on: whether anything was sent yet, and how to close it. */
+export interface EndableStream {
+  readonly started: boolean;
+  end(): void;
+}
+
 /**
- * Ends the response exactly once: after the queued events (which end with message_stop on
- * success), or with an `error` event after them on failure. A failure before anything was sent
- * is thrown instead, for the scope to answer with a plain error status. Returns the status to log.
+ * Ends the response exactly once: after the queued events on success, or with the failure
+ * reported in the stream's own form (`report` queues it) after them. A failure before anything
+ * was sent is thrown instead, for the scope to answer with a plain error status. Returns the
+ * status to log.
  */
-export function endAnthropicStream(
-  writer: AnthropicEventWriter,
+export function endStream(
+  writer: EndableStream,
   log: RequestLog,
   failure: GatewayError | undefined,
+  report: (failure: GatewayError) => void,
 ): { status: number; errorCode: string | null } {
   if (!failure) {
     writer.end();
@@ -116,6 +124,16 @@ export function endAnthropicStream(
   if (failure.status === 499) return { status: 499, errorCode: failure.reason };
   log.finishReason = 'error';
   if (!writer.started) throw failure;
-  writer.end(sseEvent('error', JSON.stringify(anthropicErrorBody(failure))));
+  report(failure);
+  writer.end();
   return { status: failure.status, errorCode: failure.reason };
+}
+
+/** An Anthropic stream ends with message_stop on success, an `error` event on failure. */
+export function endAnthropicStream(
+  writer: AnthropicEventWriter,
+  log: RequestLog,
+  failure: GatewayError | undefined,
+): { status: number; errorCode: string | null } {
+  return endStream(writer, log, failure, (error) => writer.event('error', JSON.stringify(anthropicErrorBody(error))));
 }

@@ -18,7 +18,7 @@ import type { JsonObject, ProviderAdapter } from '../providers/provider-adapter.
 import { candidatesFor, dispatch, type Candidate, type Dispatched } from '../router/dispatch.js';
 import type { AppKey } from '../secrets/app-keys.js';
 import type { RequestLog } from '../usage/request-log.js';
-import { pumpUpstream } from './anthropic-sse.js';
+import { endStream, pumpUpstream } from './anthropic-sse.js';
 import { readJsonObject } from './body.js';
 import { decodePath } from './decode-path.js';
 import { googleErrorBody, sendGoogleError } from './gemini-errors.js';
@@ -27,6 +27,8 @@ import { GeminiStreamWriter, type GeminiStreamMode } from './gemini-stream.js';
 import { checkJsonContentType } from './guards.js';
 import { inboundAdapters } from './inbound-adapters.js';
 import { withProxyScope } from './proxy-handler.js';
+import { logJsonAnswer } from './answer-log.js';
+import { pumpTranslated } from './translated-stream.js';
 import { sendJson } from './respond.js';
 
 type JsonAnswer = Extract<Dispatched, { kind: 'json' }>;
@@ -69,9 +71,7 @@ function appKeyOf(ctx: GatewayContext, req: IncomingMessage, query: URLSearchPar
 
 function sendNative(res: ServerResponse, answer: JsonAnswer, log: RequestLog): Outcome {
   const { mapped } = answer;
-  log.usage = mapped.usage;
-  log.finishReason = mapped.finishReason;
-  log.cost = mapped.usage ? answer.costOf(mapped.usage) : null;
+  logJsonAnswer(log, answer);
   const body: JsonObject = { ...mapped.body, responseId: log.id };
   if (isObject(body.usageMetadata)) body.usageMetadata = { ...body.usageMetadata, cost: log.cost };
   log.markFirstByte();
@@ -81,9 +81,7 @@ function sendNative(res: ServerResponse, answer: JsonAnswer, log: RequestLog): O
 
 function sendTranslated(res: ServerResponse, answer: JsonAnswer, log: RequestLog): Outcome {
   const { mapped } = answer;
-  log.usage = mapped.usage;
-  log.finishReason = mapped.finishReason;
-  log.cost = mapped.usage ? answer.costOf(mapped.usage) : null;
+  logJsonAnswer(log, answer);
   const body = geminiResponseOf(mapped.body, {
     id: log.id,
     model: answer.modelId,
@@ -97,17 +95,8 @@ function sendTranslated(res: ServerResponse, answer: JsonAnswer, log: RequestLog
   return { status: 200, errorCode: null };
 }
 
-function endStream(writer: GeminiStreamWriter, log: RequestLog, failure: GatewayError | undefined): Outcome {
-  if (!failure) {
-    writer.end();
-    return { status: 200, errorCode: null };
-  }
-  if (failure.status === 499) return { status: 499, errorCode: failure.reason };
-  log.finishReason = 'error';
-  if (!writer.started) throw failure;
-  writer.chunk(JSON.stringify(googleErrorBody(failure)));
-  writer.end();
-  return { status: failure.status, errorCode: failure.reason };
+function endGeminiStream(writer: GeminiStreamWriter, log: RequestLog, failure: GatewayError | undefined): Outcome {
+  return endStream(writer, log, failure, (error) => writer.chunk(JSON.stringify(googleErrorBody(error))));
 }
 
 /** Relays a Google provider's stream chunk by chunk: each gets the generation id, and its (cumulative) usage the cost. */
@@ -135,30 +124,17 @@ async function relayNative(writer: GeminiStreamWriter, answer: StreamAnswer, log
     writer.chunk(JSON.stringify(out));
   };
   const failure = await pumpUpstream(answer, writer, signal, { event: relay, end: () => undefined });
-  return endStream(writer, log, failure);
+  return endGeminiStream(writer, log, failure);
 }
 
-async function relayTranslated(writer: GeminiStreamWriter, answer: StreamAnswer, log: RequestLog, signal: AbortSignal): Promise<Outcome> {
+async function relayTranslated(writer: GeminiStreamWriter, answer: StreamAnswer, log: RequestLog, signal: AbortSignal, chat: JsonObject): Promise<Outcome> {
   const translator = new GeminiStreamTranslator({ id: log.id, model: answer.modelId, providerId: answer.endpoint.provider.id });
   const emit = (chunks: JsonObject[]) => {
     for (const chunk of chunks) writer.chunk(JSON.stringify(chunk));
   };
-  const feed = (datas: string[]) => {
-    for (const data of datas) {
-      if (data === '[DONE]') continue;
-      emit(translator.push(data));
-      if (translator.failure) throw translator.failure;
-    }
-  };
-  const failure = await pumpUpstream(answer, writer, signal, {
-    event: (event) => feed(answer.mapper.onEvent(event)),
-    end: () => feed(answer.mapper.onEnd()),
-  });
-  log.usage = translator.usage ?? answer.mapper.usageSoFar?.();
-  log.finishReason = translator.finishReason;
-  log.cost = log.usage ? answer.costOf(log.usage) : null;
+  const failure = await pumpTranslated(answer, writer, signal, log, translator, emit, chat);
   if (!failure) emit(translator.finish(log.cost));
-  return endStream(writer, log, failure);
+  return endGeminiStream(writer, log, failure);
 }
 
 interface GeminiCall {
@@ -189,7 +165,7 @@ async function generate({ ctx, res, appKey, body, model, log, signal, mode }: Ge
   const native = speaksGemini(answer.endpoint);
   if (answer.kind === 'json') return native ? sendNative(res, answer, log) : sendTranslated(res, answer, log);
   const writer = new GeminiStreamWriter(res, log, signal, mode ?? 'sse');
-  return native ? relayNative(writer, answer, log, signal) : relayTranslated(writer, answer, log, signal);
+  return native ? relayNative(writer, answer, log, signal) : relayTranslated(writer, answer, log, signal, chat);
 }
 
 function countTokensAdapter(client: JsonObject, base: ProviderAdapter): ProviderAdapter {

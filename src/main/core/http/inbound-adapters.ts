@@ -9,6 +9,7 @@
  * A hosted web search the client offers becomes the target's native search, as `:online` would
  * pick it, where it has one, and is left out where it has none.
  */
+import { GatewayError } from '../../../shared/errors.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { webSearchOf } from '../protocol/openai-chat-request.js';
 import type { JsonObject, MappedResponse, ProviderAdapter } from '../providers/provider-adapter.js';
@@ -30,6 +31,19 @@ export interface InboundOptions {
   native: NativeTarget;
   /** The client offered a hosted web search tool. */
   offersSearch: boolean;
+  /** What only the native API takes (OpenAI's hosted tools, their items): refused for every other target. */
+  untranslatable?: readonly string[];
+}
+
+function nativeOnly(endpoint: Endpoint, what: readonly string[]): GatewayError {
+  const { provider } = endpoint;
+  return new GatewayError(
+    400,
+    'untranslatable_request',
+    `Model "${provider.id}/${endpoint.upstreamModel}" is served by provider "${provider.id}" (type ${provider.type}), which cannot take ` +
+      `${what.join(', ')}: those run on OpenAI's own API only`,
+    { provider: provider.id },
+  );
 }
 
 /** Strict compatible APIs refuse unknown message fields: earlier reasoning goes back only where it is read. */
@@ -48,6 +62,7 @@ function inboundAware(inner: ProviderAdapter, opts: InboundOptions): ProviderAda
     ...inner,
     buildRequest(op, endpoint, chat, apiKey, stream) {
       if (opts.native.matches(endpoint)) return opts.native.buildRequest(endpoint, apiKey, stream);
+      if (opts.untranslatable?.length) throw nativeOnly(endpoint, opts.untranslatable);
       let body = replayedReasoning(endpoint.provider) === 'none' ? withoutReasoningReplay(chat) : chat;
       const search = opts.offersSearch && !webSearchOf(body) ? webSearchRoute(endpoint) : undefined;
       if (search) body = { ...body, ...search.extraBody };

@@ -29,6 +29,8 @@ import { sendAnthropicError } from './anthropic-errors.js';
 import { AnthropicEventWriter, endAnthropicStream, pumpUpstream, streamCut } from './anthropic-sse.js';
 import { countTokensAdapters, messagesAdapters } from './messages-adapters.js';
 import { requireModel, withProxyScope, type ProxyScope } from './proxy-handler.js';
+import { pumpTranslated } from './translated-stream.js';
+import { logJsonAnswer } from './answer-log.js';
 import { sendJson } from './respond.js';
 import type { ApiRoute } from './server.js';
 
@@ -61,9 +63,7 @@ function tokenUsageOfDelta(usage: AnthropicUsageDelta): TokenUsage {
 /** An Anthropic provider's message, as answered, with the generation id and the cost. */
 function sendNativeMessage(res: ServerResponse, answer: JsonAnswer, log: RequestLog): Outcome {
   const { mapped } = answer;
-  log.usage = mapped.usage;
-  log.finishReason = mapped.finishReason;
-  log.cost = mapped.usage ? answer.costOf(mapped.usage) : null;
+  logJsonAnswer(log, answer);
   const usage = isObject(mapped.body.usage) ? mapped.body.usage : {};
   log.markFirstByte();
   sendJson(res, 200, { ...mapped.body, id: log.id, usage: { ...usage, cost: log.cost } }, { 'x-generation-id': log.id });
@@ -72,9 +72,7 @@ function sendNativeMessage(res: ServerResponse, answer: JsonAnswer, log: Request
 
 function sendTranslatedMessage(res: ServerResponse, answer: JsonAnswer, log: RequestLog, stopSequences: string[]): Outcome {
   const { mapped } = answer;
-  log.usage = mapped.usage;
-  log.finishReason = mapped.finishReason;
-  log.cost = mapped.usage ? answer.costOf(mapped.usage) : null;
+  logJsonAnswer(log, answer);
   const message = anthropicMessageOf(mapped.body, {
     id: log.id,
     model: answer.modelId,
@@ -164,27 +162,10 @@ async function relayTranslatedStream(
   const providerId = answer.endpoint.provider.id;
   const writer = new AnthropicEventWriter(res, log, signal);
   const translator = new AnthropicStreamTranslator({ id: log.id, model: answer.modelId, providerId, stopSequences });
-  const generated = new GeneratedText();
   const emit = (events: AnthropicEvent[]) => {
     for (const event of events) writer.event(event.type, JSON.stringify(event));
   };
-  const feed = (chunks: string[]) => {
-    for (const data of chunks) {
-      if (data === '[DONE]') continue;
-      generated.addChunk(data);
-      emit(translator.push(data));
-      if (translator.failure) throw translator.failure;
-    }
-  };
-  const failure = await pumpUpstream(answer, writer, signal, {
-    event: (event) => feed(answer.mapper.onEvent(event)),
-    end: () => feed(answer.mapper.onEnd()),
-  });
-  // A stream that breaks before its usage chunk still consumed what the provider reported so far.
-  log.usage = translator.usage ?? answer.mapper.usageSoFar?.();
-  log.finishReason = translator.finishReason;
-  log.cost = log.usage ? answer.costOf(log.usage) : null;
-  if (!translator.usage && (!failure || failure.status === 499)) await estimateMissingUsage(log, body, generated, answer.costOf);
+  const failure = await pumpTranslated(answer, writer, signal, log, translator, emit, body);
   if (!failure) emit(translator.finish(log.cost));
   return endAnthropicStream(writer, log, failure);
 }

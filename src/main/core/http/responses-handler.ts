@@ -17,11 +17,13 @@ import type { SseEvent } from '../protocol/sse.js';
 import type { JsonObject } from '../providers/provider-adapter.js';
 import { candidatesFor, dispatch, type Dispatched } from '../router/dispatch.js';
 import type { RequestLog } from '../usage/request-log.js';
-import { AnthropicEventWriter as EventWriter, pumpUpstream, streamCut } from './anthropic-sse.js';
+import { AnthropicEventWriter as EventWriter, endStream, pumpUpstream, streamCut } from './anthropic-sse.js';
 import { requireModel, withProxyScope } from './proxy-handler.js';
 import { sendError, sendJson } from './respond.js';
 import { inboundAdapters } from './inbound-adapters.js';
 import { responsesNative, speaksResponses } from './responses-native.js';
+import { logJsonAnswer } from './answer-log.js';
+import { pumpTranslated } from './translated-stream.js';
 import type { ApiRoute } from './server.js';
 
 type JsonAnswer = Extract<Dispatched, { kind: 'json' }>;
@@ -37,9 +39,7 @@ function isObject(value: unknown): value is JsonObject {
 
 function sendNativeResponse(res: ServerResponse, answer: JsonAnswer, log: RequestLog): Outcome {
   const { mapped } = answer;
-  log.usage = mapped.usage;
-  log.finishReason = mapped.finishReason;
-  log.cost = mapped.usage ? answer.costOf(mapped.usage) : null;
+  logJsonAnswer(log, answer);
   const usage = isObject(mapped.body.usage) ? { ...mapped.body.usage, cost: log.cost } : mapped.body.usage;
   log.markFirstByte();
   sendJson(res, 200, { ...mapped.body, id: log.id, usage }, { 'x-generation-id': log.id });
@@ -48,9 +48,7 @@ function sendNativeResponse(res: ServerResponse, answer: JsonAnswer, log: Reques
 
 function sendTranslatedResponse(res: ServerResponse, answer: JsonAnswer, log: RequestLog, ctx: ResponseContext): Outcome {
   const { mapped } = answer;
-  log.usage = mapped.usage;
-  log.finishReason = mapped.finishReason;
-  log.cost = mapped.usage ? answer.costOf(mapped.usage) : null;
+  logJsonAnswer(log, answer);
   const response = responseOfChat(mapped.body, {
     ...ctx,
     providerId: answer.endpoint.provider.id,
@@ -63,18 +61,10 @@ function sendTranslatedResponse(res: ServerResponse, answer: JsonAnswer, log: Re
   return { status: 200, errorCode: null };
 }
 
-/** Ends a stream exactly once; a failure before anything was sent is thrown, for a plain error answer. */
-function endStream(writer: EventWriter, log: RequestLog, failure: GatewayError | undefined, failed: () => ResponsesEvent[]): Outcome {
-  if (!failure) {
-    writer.end();
-    return { status: 200, errorCode: null };
-  }
-  if (failure.status === 499) return { status: 499, errorCode: failure.reason };
-  log.finishReason = 'error';
-  if (!writer.started) throw failure;
-  for (const event of failed()) writer.event(event.type, JSON.stringify(event));
-  writer.end();
-  return { status: failure.status, errorCode: failure.reason };
+function endResponsesStream(writer: EventWriter, log: RequestLog, failure: GatewayError | undefined, failed: () => ResponsesEvent[]): Outcome {
+  return endStream(writer, log, failure, () => {
+    for (const event of failed()) writer.event(event.type, JSON.stringify(event));
+  });
 }
 
 /**
@@ -122,11 +112,13 @@ async function relayNativeStream(res: ServerResponse, answer: StreamAnswer, log:
       if (!ended) throw streamCut(providerId);
     },
   });
-  return endStream(writer, log, failure, () => [
+  const message = failure?.message ?? '';
+  return endResponsesStream(writer, log, failure, () => [
+    { type: 'error', sequence_number: sequence, error: { type: 'server_error', code: 'server_error', message, param: null } },
     {
       type: 'response.failed',
-      sequence_number: sequence,
-      response: { ...lastResponse, status: 'failed', error: { code: 'server_error', message: failure?.message ?? '' } },
+      sequence_number: sequence + 1,
+      response: { ...lastResponse, status: 'failed', error: { code: 'server_error', message } },
     },
   ]);
 }
@@ -138,29 +130,16 @@ async function relayTranslatedStream(
   log: RequestLog,
   signal: AbortSignal,
   ctx: ResponseContext,
+  chat: JsonObject,
 ): Promise<Outcome> {
   const writer = new EventWriter(res, log, signal);
   const translator = new ResponsesStreamTranslator({ ...ctx, providerId: answer.endpoint.provider.id });
   const emit = (events: ResponsesEvent[]) => {
     for (const event of events) writer.event(event.type, JSON.stringify(event));
   };
-  const feed = (chunks: string[]) => {
-    for (const data of chunks) {
-      if (data === '[DONE]') continue;
-      emit(translator.push(data));
-      if (translator.failure) throw translator.failure;
-    }
-  };
-  const failure = await pumpUpstream(answer, writer, signal, {
-    event: (event) => feed(answer.mapper.onEvent(event)),
-    end: () => feed(answer.mapper.onEnd()),
-  });
-  // A stream that breaks before its usage chunk still consumed what the provider reported so far.
-  log.usage = translator.usage ?? answer.mapper.usageSoFar?.();
-  log.finishReason = translator.finishReason;
-  log.cost = log.usage ? answer.costOf(log.usage) : null;
+  const failure = await pumpTranslated(answer, writer, signal, log, translator, emit, chat);
   if (!failure) emit(translator.finish(log.cost));
-  return endStream(writer, log, failure, () => (failure ? translator.fail(failure, log.cost) : []));
+  return endResponsesStream(writer, log, failure, () => (failure ? translator.fail(failure, log.cost) : []));
 }
 
 /** POST /v1/responses */
@@ -171,7 +150,7 @@ export function responsesRoute(ctx: GatewayContext): ApiRoute {
       return withProxyScope(ctx, res, appKey, model, shutdownSignal, async ({ log, signal }) => {
         requireModel(body);
         const request = parseResponsesRequest(body);
-        const chat = toChatBody(request, body);
+        const { body: chat, untranslatable } = toChatBody(request, body);
         const stream = request.stream === true;
         log.streamed = stream;
         const candidates = candidatesFor(ctx, chat, model);
@@ -179,14 +158,14 @@ export function responsesRoute(ctx: GatewayContext): ApiRoute {
           throw new GatewayError(404, 'model_not_found', `Model "${model}" is not served by any configured provider`, { model });
         }
         const affordable = reserveSpend(ctx, appKey, log, 'chat', chat, candidates);
-        const routed: GatewayContext = { ...ctx, adapters: inboundAdapters(ctx, { native: responsesNative(body), offersSearch: offersHostedSearch(request) }) };
+        const routed: GatewayContext = { ...ctx, adapters: inboundAdapters(ctx, { native: responsesNative(body), offersSearch: offersHostedSearch(request), untranslatable }) };
         const answer = await dispatch(routed, affordable, { op: 'chat', body: chat, stream, log, signal });
         const native = speaksResponses(answer.endpoint);
         const response: ResponseContext = { id: log.id, model: answer.modelId, request, createdAt: Math.floor(Date.now() / 1000) };
         if (answer.kind === 'json') {
           return native ? sendNativeResponse(res, answer, log) : sendTranslatedResponse(res, answer, log, response);
         }
-        return native ? relayNativeStream(res, answer, log, signal) : relayTranslatedStream(res, answer, log, signal, response);
+        return native ? relayNativeStream(res, answer, log, signal) : relayTranslatedStream(res, answer, log, signal, response, chat);
       });
     },
     sendError,

@@ -8,9 +8,8 @@ import { GatewayError } from '../../../../shared/errors.js';
 import type { ReasoningDetailInput } from '../openai-chat-request.js';
 import { parseOpenAiUsage, type TokenUsage } from '../token-usage.js';
 import { anthropicUsageOf, matchedStopSequence, newToolUseId, stopReasonOf } from './message-parts.js';
-import { chatChunkSchema, type ChatChunkDelta } from './openai-output.js';
+import { readChatChunk, type ChatChunkDelta } from './openai-output.js';
 import { signatureOf, thinkingBlockOf, type ThinkingBlockOut } from './reasoning-blocks.js';
-import { parseUpstreamJson } from './upstream-json.js';
 
 /** One event; its `type` is also the SSE event name. */
 export interface AnthropicEvent {
@@ -61,14 +60,11 @@ export class AnthropicStreamTranslator {
 
   /** The events owed for one upstream chunk; the first call also opens the message. */
   push(data: string): AnthropicEvent[] {
-    const chunk = parseUpstreamJson(chatChunkSchema, data, this.ctx.providerId, 'a stream chunk that is not a chat completion chunk');
+    const { chunk, failure } = readChatChunk(data, this.ctx.providerId);
     const out: AnthropicEvent[] = [];
     this.begin(out);
-    if (chunk.error) {
-      const detail = chunk.error.message ?? 'unknown error';
-      this.failure = new GatewayError(502, 'upstream_error', `Provider "${this.ctx.providerId}" failed mid-stream: ${detail}`, {
-        provider: this.ctx.providerId,
-      });
+    if (failure) {
+      this.failure = failure;
       return out;
     }
     this.usage = parseOpenAiUsage(chunk.usage) ?? this.usage;

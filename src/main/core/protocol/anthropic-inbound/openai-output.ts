@@ -4,7 +4,9 @@
  * Loose: anything else is ignored.
  */
 import { z } from 'zod';
+import { GatewayError } from '../../../../shared/errors.js';
 import { reasoningDetailInputSchema } from '../openai-chat-request.js';
+import { parseUpstreamJson } from './upstream-json.js';
 
 /** Where the reasoning of a message or delta may be: OpenRouter's fields, or DeepSeek's `reasoning_content`. */
 const reasoningFields = {
@@ -81,3 +83,12 @@ export const chatChunkSchema = z.looseObject({
 });
 export type ChatChunk = z.infer<typeof chatChunkSchema>;
 export type ChatChunkDelta = NonNullable<NonNullable<NonNullable<ChatChunk['choices']>[number]>['delta']>;
+
+/** One chunk of the internal stream, checked, with the failure an upstream reported inside the stream (OpenRouter's error chunk). */
+export function readChatChunk(data: string, providerId: string): { chunk: ChatChunk; failure: GatewayError | undefined } {
+  const chunk = parseUpstreamJson(chatChunkSchema, data, providerId, 'a stream chunk that is not a chat completion chunk');
+  if (!chunk.error) return { chunk, failure: undefined };
+  const detail = chunk.error.message ?? 'unknown error';
+  const failure = new GatewayError(502, 'upstream_error', `Provider "${providerId}" failed mid-stream: ${detail}`, { provider: providerId });
+  return { chunk, failure };
+}

@@ -6,9 +6,9 @@
  * A function call is one whole part in Gemini's streams, so streamed arguments are gathered
  * and the call sent once complete.
  */
-import { GatewayError } from '../../../../shared/errors.js';
-import { chatChunkSchema, chatCompletionSchema, type ChatChunkDelta } from '../anthropic-inbound/openai-output.js';
-import { invalidUpstream, parseUpstreamJson } from '../anthropic-inbound/upstream-json.js';
+import type { GatewayError } from '../../../../shared/errors.js';
+import { chatCompletionSchema, readChatChunk, type ChatChunkDelta } from '../anthropic-inbound/openai-output.js';
+import { invalidUpstream } from '../anthropic-inbound/upstream-json.js';
 import type { ReasoningDetailInput } from '../openai-chat-request.js';
 import { encryptedContentOf, ReasoningDetails } from '../responses/reasoning-carrier.js';
 import { parseOpenAiUsage, type TokenUsage } from '../token-usage.js';
@@ -114,12 +114,9 @@ export class GeminiStreamTranslator {
   constructor(private readonly ctx: GeminiAnswerContext) {}
 
   push(data: string): JsonObject[] {
-    const chunk = parseUpstreamJson(chatChunkSchema, data, this.ctx.providerId, 'a stream chunk that is not a chat completion chunk');
-    if (chunk.error) {
-      const detail = chunk.error.message ?? 'unknown error';
-      this.failure = new GatewayError(502, 'upstream_error', `Provider "${this.ctx.providerId}" failed mid-stream: ${detail}`, {
-        provider: this.ctx.providerId,
-      });
+    const { chunk, failure } = readChatChunk(data, this.ctx.providerId);
+    if (failure) {
+      this.failure = failure;
       return [];
     }
     this.usage = parseOpenAiUsage(chunk.usage) ?? this.usage;

@@ -5,9 +5,8 @@
  * deltas), each added, filled and done, then response.completed (response.incomplete when the
  * answer was cut, response.failed on an error). Every event carries its sequence number.
  */
-import { GatewayError } from '../../../../shared/errors.js';
-import { chatChunkSchema, type ChatChunkDelta } from '../anthropic-inbound/openai-output.js';
-import { parseUpstreamJson } from '../anthropic-inbound/upstream-json.js';
+import type { GatewayError } from '../../../../shared/errors.js';
+import { readChatChunk, type ChatChunkDelta } from '../anthropic-inbound/openai-output.js';
 import type { ReasoningDetailInput } from '../openai-chat-request.js';
 import { parseOpenAiUsage, type TokenUsage } from '../token-usage.js';
 import { newCallId, outputAnnotations } from './from-chat-response.js';
@@ -55,14 +54,11 @@ export class ResponsesStreamTranslator {
   constructor(private readonly ctx: ResponseContext & { providerId: string }) {}
 
   push(data: string): ResponsesEvent[] {
-    const chunk = parseUpstreamJson(chatChunkSchema, data, this.ctx.providerId, 'a stream chunk that is not a chat completion chunk');
+    const { chunk, failure } = readChatChunk(data, this.ctx.providerId);
     const out: ResponsesEvent[] = [];
     this.begin(out);
-    if (chunk.error) {
-      const detail = chunk.error.message ?? 'unknown error';
-      this.failure = new GatewayError(502, 'upstream_error', `Provider "${this.ctx.providerId}" failed mid-stream: ${detail}`, {
-        provider: this.ctx.providerId,
-      });
+    if (failure) {
+      this.failure = failure;
       return out;
     }
     this.usage = parseOpenAiUsage(chunk.usage) ?? this.usage;
@@ -84,11 +80,12 @@ export class ResponsesStreamTranslator {
     return out;
   }
 
-  /** A stream that failed after it started ends with response.failed, naming the error. */
+  /** A stream that failed after it started ends as OpenAI's do: an `error` event, then response.failed naming it. */
   fail(error: GatewayError, cost: number | null): ResponsesEvent[] {
     const out: ResponsesEvent[] = [];
     this.begin(out);
     this.close(out);
+    this.emit(out, { type: 'error', error: { type: 'server_error', code: 'server_error', message: error.message, param: null } });
     const usage = this.usage ? responsesUsageOf(this.usage, cost) : null;
     const response = responseObject(this.ctx, 'failed', this.output, usage, { error: { code: 'server_error', message: error.message } });
     this.emit(out, { type: 'response.failed', response });

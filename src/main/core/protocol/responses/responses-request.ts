@@ -63,9 +63,12 @@ const reasoningItemSchema = z.looseObject({
 /** A hosted search's record: the search ran on the provider's side, its findings are in the answer text. */
 const webSearchCallItemSchema = z.looseObject({ type: z.literal('web_search_call') });
 
+/** Items of OpenAI's hosted tools (custom_tool_call, local_shell_call, …): an OpenAI provider takes them as sent. */
+const otherItemSchema = z.looseObject({ type: z.string() });
 const inputItemSchema = z.union([
   z.discriminatedUnion('type', [functionCallItemSchema, functionCallOutputItemSchema, reasoningItemSchema, webSearchCallItemSchema]),
   messageItemSchema,
+  otherItemSchema,
 ]);
 type InputItem = z.infer<typeof inputItemSchema>;
 
@@ -84,9 +87,9 @@ const namespaceToolSchema = z.looseObject({
   tools: z.array(functionToolSchema),
 });
 const webSearchToolSchema = z.looseObject({ type: z.enum(['web_search', 'web_search_preview', 'web_search_2025_08_26']) });
-const toolSchema = z.discriminatedUnion('type', [functionToolSchema, namespaceToolSchema, webSearchToolSchema], {
-  error: 'only function, namespace and web_search tools can be served (other hosted tools run on OpenAI only)',
-});
+/** OpenAI's other hosted and custom tools go to OpenAI providers as sent; no other target can take them. */
+const toolSchema = z.union([z.discriminatedUnion('type', [functionToolSchema, namespaceToolSchema, webSearchToolSchema]), z.looseObject({ type: z.string() })]);
+const WEB_SEARCH_TOOLS: ReadonlySet<string> = new Set(webSearchToolSchema.shape.type.options);
 
 const toolChoiceSchema = z.union([
   z.enum(['auto', 'none', 'required']),
@@ -198,7 +201,15 @@ class AssistantTurn {
   }
 }
 
-function inputMessages(items: InputItem[]): JsonObject[] {
+/** One input item read by its own schema: the request's union lets any typed item through, for OpenAI's API to judge. */
+function itemOf<T>(schema: z.ZodType<T>, item: InputItem): T {
+  const parsed = schema.safeParse(item);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw invalid(`Invalid "${String(item.type)}" input item at "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid input'}`, 'input');
+}
+
+function inputMessages(items: InputItem[], untranslatable: Set<string>): JsonObject[] {
   const messages: JsonObject[] = [];
   let turn = new AssistantTurn();
   const flush = () => {
@@ -222,19 +233,24 @@ function inputMessages(items: InputItem[]): JsonObject[] {
     }
     switch (item.type) {
       case 'function_call': {
-        const name = item.namespace ? `${item.namespace}${NAMESPACE_SEPARATOR}${item.name}` : item.name;
-        turn.calls.push({ id: item.call_id, type: 'function', function: { name, arguments: item.arguments } });
+        const call = itemOf(functionCallItemSchema, item);
+        const name = call.namespace ? `${call.namespace}${NAMESPACE_SEPARATOR}${call.name}` : call.name;
+        turn.calls.push({ id: call.call_id, type: 'function', function: { name, arguments: call.arguments } });
         break;
       }
-      case 'function_call_output':
+      case 'function_call_output': {
+        const output = itemOf(functionCallOutputItemSchema, item);
         flush();
-        messages.push({ role: 'tool', tool_call_id: item.call_id, content: textOf(item.output) });
+        messages.push({ role: 'tool', tool_call_id: output.call_id, content: textOf(output.output) });
         break;
+      }
       case 'reasoning':
-        turn.reasoning.push(...detailsOfEncryptedContent(item.encrypted_content));
+        turn.reasoning.push(...detailsOfEncryptedContent(itemOf(reasoningItemSchema, item).encrypted_content));
         break;
       case 'web_search_call':
         break;
+      default:
+        untranslatable.add(`input items of type "${item.type}"`);
     }
   }
   flush();
@@ -261,21 +277,31 @@ function chatTools(tools: NonNullable<ResponsesRequest['tools']>): JsonObject[] 
 
 /** The hosted web search is among the tools the model may use. */
 export function offersHostedSearch(request: ResponsesRequest): boolean {
-  return (request.tools ?? []).some((tool) => tool.type !== 'function' && tool.type !== 'namespace');
+  return (request.tools ?? []).some((tool) => WEB_SEARCH_TOOLS.has(tool.type));
 }
 
 /** The client insists on the hosted search (`tool_choice`): a target without one cannot answer. */
 function requiresHostedSearch(request: ResponsesRequest): boolean {
   const choice = request.tool_choice;
-  return typeof choice === 'object' && choice !== null && choice.type !== 'function';
+  return typeof choice === 'object' && choice !== null && WEB_SEARCH_TOOLS.has(choice.type);
+}
+
+export interface ChatTranslation {
+  body: JsonObject;
+  /** What only OpenAI's own API takes (hosted tools, their items): a target that is not OpenAI's must refuse the request. */
+  untranslatable: string[];
 }
 
 /** The chat/completions body that carries the same request to any provider adapter. */
-export function toChatBody(request: ResponsesRequest, client: JsonObject): JsonObject {
+export function toChatBody(request: ResponsesRequest, client: JsonObject): ChatTranslation {
+  const untranslatable = new Set<string>();
+  for (const tool of request.tools ?? []) {
+    if (tool.type !== 'function' && tool.type !== 'namespace' && !WEB_SEARCH_TOOLS.has(tool.type)) untranslatable.add(`the "${tool.type}" tool`);
+  }
   const messages: JsonObject[] = [];
   if (request.instructions) messages.push({ role: 'system', content: request.instructions });
   if (typeof request.input === 'string') messages.push({ role: 'user', content: request.input });
-  else messages.push(...inputMessages(request.input));
+  else messages.push(...inputMessages(request.input, untranslatable));
 
   const body: JsonObject = { model: request.model, messages };
   for (const field of ROUTING_FIELDS) if (client[field] !== undefined) body[field] = client[field];
@@ -304,7 +330,7 @@ export function toChatBody(request: ResponsesRequest, client: JsonObject): JsonO
     if (schema.strict !== null && schema.strict !== undefined) jsonSchema.strict = schema.strict;
     body.response_format = { type: 'json_schema', json_schema: jsonSchema };
   }
-  return body;
+  return { body, untranslatable: [...untranslatable] };
 }
 
 /** A called function's name as the client knows it: a namespaced tool's name comes back split. */
