@@ -20,6 +20,7 @@ beforeAll(async () => {
   upstream = await startMockUpstream();
   writeFileSync(
     join(dir, 'config.json'),
+    // Declared local: keyless (a loopback URL alone is cloud and needs a key).
     JSON.stringify({ providers: { mock: { type: 'openai-compatible', baseUrl: `${upstream.url}/v1`, models: ['m'], dataPolicy: { local: true }, pricing: { prompt: '0.000001', completion: '0.000002' } } } }),
   );
   const created = runCli(['app-keys', 'create', '--name', 'load', '--data-dir', dataDir]);

@@ -8,6 +8,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError } from '../../../shared/errors.js';
 import type { GatewayContext } from '../gateway-context.js';
+import { applyPrivacy } from '../policy/privacy-gate.js';
+import { applyRedaction, restoreDispatched } from '../policy/redaction-gate.js';
+import { geminiChunkRestorer } from '../policy/redaction/restore-native-streams.js';
 import { reserveSpend } from '../policy/spend-gate.js';
 import { geminiResponseOf, GeminiStreamTranslator } from '../protocol/gemini-inbound/from-chat.js';
 import { geminiToChatBody, offersGoogleSearch, parseGenerateContentRequest } from '../protocol/gemini-inbound/gemini-request.js';
@@ -26,6 +29,7 @@ import { geminiAnswerFacts, geminiMethodRequest, geminiNative, speaksGemini } fr
 import { GeminiStreamWriter, type GeminiStreamMode } from './gemini-stream.js';
 import { checkJsonContentType } from './guards.js';
 import { inboundAdapters } from './inbound-adapters.js';
+import { guardInbound } from './inbound-privacy.js';
 import { withProxyScope } from './proxy-handler.js';
 import { logJsonAnswer } from './answer-log.js';
 import { pumpTranslated } from './translated-stream.js';
@@ -102,6 +106,10 @@ function endGeminiStream(writer: GeminiStreamWriter, log: RequestLog, failure: G
 /** Relays a Google provider's stream chunk by chunk: each gets the generation id, and its (cumulative) usage the cost. */
 async function relayNative(writer: GeminiStreamWriter, answer: StreamAnswer, log: RequestLog, signal: AbortSignal): Promise<Outcome> {
   const relay = (event: SseEvent) => {
+    if (answer.restore) for (const restored of answer.restore.event(event)) relayOne(restored);
+    else relayOne(event);
+  };
+  const relayOne = (event: SseEvent) => {
     let chunk: unknown;
     try {
       chunk = JSON.parse(event.data);
@@ -123,7 +131,12 @@ async function relayNative(writer: GeminiStreamWriter, answer: StreamAnswer, log
     if (facts.finishReason) log.finishReason = facts.finishReason;
     writer.chunk(JSON.stringify(out));
   };
-  const failure = await pumpUpstream(answer, writer, signal, { event: relay, end: () => undefined });
+  const failure = await pumpUpstream(answer, writer, signal, {
+    event: relay,
+    end: () => {
+      for (const held of answer.restore?.end() ?? []) relayOne(held);
+    },
+  });
   return endGeminiStream(writer, log, failure);
 }
 
@@ -159,13 +172,17 @@ async function generate({ ctx, res, appKey, body, model, log, signal, mode }: Ge
   const chat = geminiToChatBody(request, model, stream);
   const candidates = candidatesFor(ctx, chat, model);
   if (candidates.length === 0) throw modelNotFound(model);
-  const affordable = reserveSpend(ctx, appKey, log, 'chat', chat, candidates);
+  const guarded = await guardInbound(ctx, res, appKey, log, {
+    client: body, chat, candidates, translate: (client) => geminiToChatBody(parseGenerateContentRequest(client), model, stream),
+  });
+  const affordable = reserveSpend(ctx, appKey, log, 'chat', guarded.chat, guarded.allowed);
   const routed: GatewayContext = { ...ctx, adapters: inboundAdapters(ctx, { native: geminiNative(body), offersSearch: offersGoogleSearch(request) }) };
-  const answer = await dispatch(routed, affordable, { op: 'chat', body: chat, stream, log, signal });
+  const dispatched = await dispatch(routed, affordable, { op: 'chat', body: guarded.chat, stream, log, signal });
+  const answer = restoreDispatched(dispatched, guarded.placeholders, geminiChunkRestorer);
   const native = speaksGemini(answer.endpoint);
   if (answer.kind === 'json') return native ? sendNative(res, answer, log) : sendTranslated(res, answer, log);
   const writer = new GeminiStreamWriter(res, log, signal, mode ?? 'sse');
-  return native ? relayNative(writer, answer, log, signal) : relayTranslated(writer, answer, log, signal, chat);
+  return native ? relayNative(writer, answer, log, signal) : relayTranslated(writer, answer, log, signal, guarded.chat);
 }
 
 function countTokensAdapter(client: JsonObject, base: ProviderAdapter): ProviderAdapter {
@@ -177,7 +194,7 @@ function countTokensAdapter(client: JsonObject, base: ProviderAdapter): Provider
 }
 
 /** Counted by the Google provider serving the model: only Gemini's own tokenizer counts Gemini tokens. Free, so logged at zero. */
-async function countTokens({ ctx, res, body, model, log, signal }: GeminiCall): Promise<Outcome> {
+async function countTokens({ ctx, res, appKey, body, model, log, signal }: GeminiCall): Promise<Outcome> {
   const candidates = candidatesFor(ctx, { model }, model);
   if (candidates.length === 0) throw modelNotFound(model);
   const countable = candidates.filter((c: Candidate) => speaksGemini(c.endpoint));
@@ -188,8 +205,12 @@ async function countTokens({ ctx, res, body, model, log, signal }: GeminiCall): 
       `Token counting needs the model's own tokenizer: "${model}" is served by provider "${provider.id}" (${provider.type}), ` +
         'which the gateway cannot count for. Only models of Google providers can be counted here.', { model, provider: provider.id });
   }
+  // The prompt leaves this machine to be counted: the same data rules and redaction apply.
+  const routing: JsonObject = { model };
+  const allowed = applyPrivacy(ctx, appKey, 'chat', routing, log, countable);
+  await applyRedaction(ctx, appKey, body, log);
   const routed: GatewayContext = { ...ctx, adapters: { google: countTokensAdapter(body, google) } };
-  const answer = (await dispatch(routed, countable, { op: 'chat', body: { model }, stream: false, log, signal })) as JsonAnswer;
+  const answer = (await dispatch(routed, allowed, { op: 'chat', body: routing, stream: false, log, signal })) as JsonAnswer;
   log.usage = EMPTY_USAGE;
   log.cost = 0;
   log.markFirstByte();

@@ -130,7 +130,7 @@ async function relayNativeStream(
         generated.addChunk(event.data);
         break;
     }
-    if (answer.restoreEvent) for (const restored of answer.restoreEvent(event)) writer.relay(restored);
+    if (answer.restore) for (const restored of answer.restore.event(event)) writer.relay(restored);
     else writer.relay(event);
   };
   const failure = await pumpUpstream(answer, writer, signal, {

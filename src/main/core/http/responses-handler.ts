@@ -7,6 +7,8 @@
 import type { ServerResponse } from 'node:http';
 import { GatewayError } from '../../../shared/errors.js';
 import type { GatewayContext } from '../gateway-context.js';
+import { restoreDispatched } from '../policy/redaction-gate.js';
+import { responsesEventRestorer } from '../policy/redaction/restore-native-streams.js';
 import { reserveSpend } from '../policy/spend-gate.js';
 import { responseOfChat } from '../protocol/responses/from-chat-response.js';
 import { ResponsesStreamTranslator, type ResponsesEvent } from '../protocol/responses/from-chat-stream.js';
@@ -21,6 +23,7 @@ import { AnthropicEventWriter as EventWriter, endStream, pumpUpstream, streamCut
 import { requireModel, withProxyScope } from './proxy-handler.js';
 import { sendError, sendJson } from './respond.js';
 import { inboundAdapters } from './inbound-adapters.js';
+import { guardInbound } from './inbound-privacy.js';
 import { responsesNative, speaksResponses } from './responses-native.js';
 import { logJsonAnswer } from './answer-log.js';
 import { pumpTranslated } from './translated-stream.js';
@@ -78,6 +81,10 @@ async function relayNativeStream(res: ServerResponse, answer: StreamAnswer, log:
   let sequence = 0;
   let ended = false;
   const relay = (event: SseEvent) => {
+    if (answer.restore) for (const restored of answer.restore.event(event)) relayOne(restored);
+    else relayOne(event);
+  };
+  const relayOne = (event: SseEvent) => {
     const type = event.event ?? '';
     if (!LIFECYCLE_EVENTS.has(type)) {
       sequence += 1;
@@ -157,15 +164,19 @@ export function responsesRoute(ctx: GatewayContext): ApiRoute {
         if (candidates.length === 0) {
           throw new GatewayError(404, 'model_not_found', `Model "${model}" is not served by any configured provider`, { model });
         }
-        const affordable = reserveSpend(ctx, appKey, log, 'chat', chat, candidates);
+        const guarded = await guardInbound(ctx, res, appKey, log, {
+          client: body, chat, candidates, translate: (client) => toChatBody(parseResponsesRequest(client), client).body,
+        });
+        const affordable = reserveSpend(ctx, appKey, log, 'chat', guarded.chat, guarded.allowed);
         const routed: GatewayContext = { ...ctx, adapters: inboundAdapters(ctx, { native: responsesNative(body), offersSearch: offersHostedSearch(request), untranslatable }) };
-        const answer = await dispatch(routed, affordable, { op: 'chat', body: chat, stream, log, signal });
+        const dispatched = await dispatch(routed, affordable, { op: 'chat', body: guarded.chat, stream, log, signal });
+        const answer = restoreDispatched(dispatched, guarded.placeholders, responsesEventRestorer);
         const native = speaksResponses(answer.endpoint);
         const response: ResponseContext = { id: log.id, model: answer.modelId, request, createdAt: Math.floor(Date.now() / 1000) };
         if (answer.kind === 'json') {
           return native ? sendNativeResponse(res, answer, log) : sendTranslatedResponse(res, answer, log, response);
         }
-        return native ? relayNativeStream(res, answer, log, signal) : relayTranslatedStream(res, answer, log, signal, response, chat);
+        return native ? relayNativeStream(res, answer, log, signal) : relayTranslatedStream(res, answer, log, signal, response, guarded.chat);
       });
     },
     sendError,

@@ -4,7 +4,7 @@ import type { Dispatched } from '../router/dispatch.js';
 import type { AppKey } from '../secrets/app-keys.js';
 import type { RequestLog } from '../usage/request-log.js';
 import { redactRequest } from './redaction/redact-request.js';
-import { anthropicEventRestorer, restoreJsonBody, restoringMapper } from './redaction/restore-response.js';
+import { anthropicEventRestorer, restoreJsonBody, restoringMapper, type EventRestorer } from './redaction/restore-response.js';
 
 /**
  * Redaction before egress, per app key: the body is redacted in place and the counts go to the
@@ -20,12 +20,19 @@ export async function applyRedaction(ctx: GatewayContext, appKey: AppKey, body: 
   return redaction.values.size > 0 ? redaction.values : undefined;
 }
 
-/** The answer with its placeholders restored: JSON now, streams as they pass. */
-export function restoreDispatched(dispatched: Dispatched, values: ReadonlyMap<string, string> | undefined): Dispatched {
+/**
+ * The answer with its placeholders restored: JSON now, streams as they pass, whether translated
+ * (through the chat mapper) or relayed in the upstream's own events (through `nativeEvents`).
+ */
+export function restoreDispatched(
+  dispatched: Dispatched,
+  values: ReadonlyMap<string, string> | undefined,
+  nativeEvents: (values: ReadonlyMap<string, string>) => EventRestorer = anthropicEventRestorer,
+): Dispatched {
   if (!values) return dispatched;
   if (dispatched.kind === 'json') {
     restoreJsonBody(dispatched.mapped.body, values);
     return dispatched;
   }
-  return { ...dispatched, mapper: restoringMapper(dispatched.mapper, values), restoreEvent: anthropicEventRestorer(values) };
+  return { ...dispatched, mapper: restoringMapper(dispatched.mapper, values), restore: nativeEvents(values) };
 }

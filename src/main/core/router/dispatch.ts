@@ -1,7 +1,7 @@
 import { GatewayError } from '../../../shared/errors.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { redactSecret } from '../policy/redact-secret.js';
-import type { SseEvent } from '../protocol/sse.js';
+import type { EventRestorer } from '../policy/redaction/restore-response.js';
 import type { TokenUsage } from '../protocol/token-usage.js';
 import type { JsonObject, MappedResponse, Operation, ProviderAdapter, StreamMapper } from '../providers/provider-adapter.js';
 import { sendUpstream, upstreamFailure, type UpstreamResponse } from '../providers/upstream-http.js';
@@ -23,8 +23,8 @@ export type Dispatched =
       body: AsyncIterable<Uint8Array>;
       mapper: StreamMapper;
       costOf: CostFn;
-      /** For relays of an upstream's own events (Anthropic to /v1/messages): redaction placeholders restored. */
-      restoreEvent?: (event: SseEvent) => SseEvent[];
+      /** For relays of an upstream's own events (Anthropic to /v1/messages, Responses, Gemini): redaction placeholders restored. */
+      restore?: EventRestorer;
     };
 
 export type CostFn = (usage: TokenUsage) => number | null;

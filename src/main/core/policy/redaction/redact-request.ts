@@ -4,12 +4,19 @@ import type { JsonObject } from '../../providers/provider-adapter.js';
 import { detect, DetectorError } from './detect.js';
 import { maskFor, placeholderFor } from './placeholders.js';
 
-/** Where prompt text lives in OpenAI and Anthropic request bodies. */
-const CONTENT_FIELDS = ['messages', 'system', 'prompt', 'input', 'instructions'] as const;
-/** Keys that hold structure, not text a user wrote. */
-const STRUCTURE_KEYS = new Set(['role', 'type', 'id', 'tool_call_id', 'tool_use_id', 'name', 'cache_control', 'media_type', 'signature', 'model']);
+/** Where prompt text lives in OpenAI (chat and Responses), Anthropic and Gemini request bodies. */
+const CONTENT_FIELDS = ['messages', 'system', 'prompt', 'input', 'instructions', 'systemInstruction', 'system_instruction', 'contents'] as const;
+/** Gemini's countTokens may carry a whole generateContent request, its text in the same fields. */
+const NESTED_REQUEST = 'generateContentRequest';
+/** Keys that hold structure or opaque tokens the upstream must get back as it made them, not text a user wrote. */
+const STRUCTURE_KEYS = new Set([
+  'role', 'type', 'id', 'tool_call_id', 'tool_use_id', 'call_id', 'name', 'cache_control', 'media_type', 'signature', 'model',
+  'encrypted_content', 'thoughtSignature', 'thought_signature',
+]);
 /** Parts that carry images, audio or files: they cannot be inspected, so they are passed or refused by setting. */
 const ATTACHMENT_TYPES = new Set(['image_url', 'input_audio', 'file', 'image', 'document', 'input_image', 'input_file', 'video_url']);
+/** Gemini's parts are typed by their one key, not by `type`. */
+const ATTACHMENT_KEYS = ['inlineData', 'inline_data', 'fileData', 'file_data'] as const;
 const SEPARATOR = '\n\n';
 
 interface Slot {
@@ -35,7 +42,7 @@ function collect(value: unknown, set: (v: string) => void, slots: Slot[], attach
   }
   if (typeof value !== 'object' || value === null) return;
   const obj = value as JsonObject;
-  if (typeof obj.type === 'string' && ATTACHMENT_TYPES.has(obj.type)) {
+  if ((typeof obj.type === 'string' && ATTACHMENT_TYPES.has(obj.type)) || ATTACHMENT_KEYS.some((key) => key in obj)) {
     attachments.count++;
     return;
   }
@@ -54,7 +61,11 @@ function collect(value: unknown, set: (v: string) => void, slots: Slot[], attach
 export async function redactRequest(body: JsonObject, settings: RedactionSettings): Promise<Redaction> {
   const slots: Slot[] = [];
   const attachments = { count: 0 };
-  for (const field of CONTENT_FIELDS) collect(body[field], (v) => (body[field] = v), slots, attachments);
+  const nested = body[NESTED_REQUEST];
+  const holders = typeof nested === 'object' && nested !== null && !Array.isArray(nested) ? [body, nested as JsonObject] : [body];
+  for (const holder of holders) {
+    for (const field of CONTENT_FIELDS) collect(holder[field], (v) => (holder[field] = v), slots, attachments);
+  }
   if (attachments.count > 0 && settings.attachments === 'block') {
     throw new GatewayError(400, 'attachment_blocked',
       `This app key redacts prompts before they leave, and images, audio and files cannot be inspected: the request carries ${attachments.count} attachment(s). Remove them, or set the key's redaction attachments to "pass".`,

@@ -5,7 +5,17 @@ import { asJsonStringContent, asText, TextRestorer, type Encode } from './placeh
 /** Fields whose string is JSON text (tool-call arguments): a restored value is escaped for it. */
 const JSON_TEXT_FIELDS = new Set(['arguments', 'partial_json']);
 
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Restores placeholders in an upstream's own event stream relayed as it comes (Anthropic to
+ * /v1/messages, OpenAI Responses, Gemini): each event in gives the events to send, and what is
+ * still held back when the stream ends comes out of `end`.
+ */
+export interface EventRestorer {
+  event(event: SseEvent): SseEvent[];
+  end(): SseEvent[];
+}
 
 /** Restores every placeholder in a JSON answer (OpenAI or Anthropic shape), in place. */
 export function restoreJsonBody(value: unknown, values: ReadonlyMap<string, string>): void {
@@ -22,7 +32,7 @@ export function restoreJsonBody(value: unknown, values: ReadonlyMap<string, stri
 }
 
 /** One restorer per streamed field (per choice, per tool call, per content block). */
-class FieldRestorers {
+export class FieldRestorers {
   private readonly byField = new Map<string, { restorer: TextRestorer; owner: string; field: string }>();
 
   constructor(private readonly values: ReadonlyMap<string, string>) {}
@@ -136,10 +146,13 @@ const ANTHROPIC_DELTA_FIELDS: Record<string, { field: string; encode: Encode }> 
  * The same for Anthropic's native event stream: deltas are restored per content block, and what
  * a block still holds back goes out as one more delta just before its content_block_stop.
  */
-export function anthropicEventRestorer(values: ReadonlyMap<string, string>): (event: SseEvent) => SseEvent[] {
+export function anthropicEventRestorer(values: ReadonlyMap<string, string>): EventRestorer {
   const fields = new FieldRestorers(values);
   const deltaTypes = new Map<string, string>();
-  return (event) => {
+  // A stream that ends without a block's content_block_stop was cut: it ends in an error.
+  return { event: restoreEvent, end: () => [] };
+
+  function restoreEvent(event: SseEvent): SseEvent[] {
     if (event.event !== 'content_block_delta' && event.event !== 'content_block_stop') return [event];
     if (!event.data.includes('[') && !fields.holding) return [event];
     const parsed: unknown = JSON.parse(event.data);
@@ -159,5 +172,5 @@ export function anthropicEventRestorer(values: ReadonlyMap<string, string>): (ev
     deltaTypes.set(owner, delta.type as string);
     delta[spec.field] = fields.push(owner, spec.field, delta[spec.field] as string, spec.encode);
     return [{ ...event, data: JSON.stringify(parsed) }];
-  };
+  }
 }
