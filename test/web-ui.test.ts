@@ -1,7 +1,6 @@
 /**
  * The web UI as a browser sees it: the real gateway serves the built renderer, and
- * headless Chromium loads it, authenticates with the session token from the page and
- * renders the status. Screenshots land in out/screenshots/ for people to look at.
+ * headless Chromium signs in with the one-time login link and renders the status. Screenshots land in out/screenshots/ for people to look at.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -82,8 +81,9 @@ describe('web UI status page', () => {
     const statusResponse = page.waitForResponse((response) => response.url().endsWith('/_app/api/status'), {
       timeout: UI_WAIT_MS,
     });
-    await page.goto(`${gateway.url}/`);
+    await page.goto(gateway.createLoginUrl());
     expect((await statusResponse).status()).toBe(200);
+    expect(page.url()).toBe(`${gateway.url}/`);
 
     const apiUrl = page.getByTestId('api-url');
     await apiUrl.waitFor({ timeout: UI_WAIT_MS });

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { app, clipboard, dialog, session, type BrowserWindow, type Tray } from 'electron';
 import { startGateway, type RunningGateway } from '../core/gateway.js';
 import { handleCopyTextRequests } from './clipboard-ipc.js';
+import { handleLoginRequests } from './login-ipc.js';
 import { denyAllPermissions, hardenWebContents } from './harden-web-contents.js';
 import { resolveLaunchOptions } from './launch-options.js';
 import { createMainWindow, revealWindow } from './main-window.js';
@@ -43,6 +44,8 @@ async function launch(): Promise<void> {
   });
   const origin = new URL(gateway.url).origin;
   handleCopyTextRequests(origin);
+  const running = gateway;
+  handleLoginRequests(origin, () => running.issueDesktopLogin());
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, origin));
 
   const apiUrl = `${gateway.url}/v1`;
@@ -60,7 +63,7 @@ function openWindow(): void {
     revealWindow(mainWindow);
     return;
   }
-  mainWindow = createMainWindow({ url: gateway.url, sessionToken: gateway.sessionToken });
+  mainWindow = createMainWindow({ url: gateway.url });
   mainWindow.on('closed', () => {
     mainWindow = undefined;
   });

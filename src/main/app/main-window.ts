@@ -1,11 +1,9 @@
 import { join } from 'node:path';
 import { BrowserWindow } from 'electron';
-import { bridgeArguments } from '../../preload/bridge-contract.js';
 
 export interface WindowTarget {
   /** The gateway's own origin: the only page the window may show. */
   url: string;
-  sessionToken: string;
 }
 
 export function createMainWindow(target: WindowTarget): BrowserWindow {
@@ -20,7 +18,6 @@ export function createMainWindow(target: WindowTarget): BrowserWindow {
     backgroundColor: '#f6f7f9',
     webPreferences: {
       preload: join(import.meta.dirname, '../preload/index.cjs'),
-      additionalArguments: bridgeArguments(target.url, target.sessionToken),
       sandbox: true,
       contextIsolation: true,
       nodeIntegration: false,

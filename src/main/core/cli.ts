@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import open from 'open';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { startGateway } from './gateway.js';
 import { defaultDataDir, usageDbPath } from './paths.js';
@@ -13,7 +14,9 @@ import { formatCsv } from './usage/usage-csv.js';
 
 const USAGE = `Usage: switchyard <command> [options]
 
-  serve [--port N] [--data-dir DIR] [--config FILE]   run the gateway and web UI on 127.0.0.1
+  serve [--port N] [--data-dir DIR] [--config FILE] [--open]
+                             run the gateway and web UI on 127.0.0.1; prints a one-time
+                             login link for the web UI (--open opens it in the browser)
   keys set <provider>        store a provider key read from stdin (never from argv)
   keys add <provider>        add another key for the provider (load-balanced)
   keys list                  providers that have keys (secrets are never shown)
@@ -44,7 +47,7 @@ async function readStdin(): Promise<string> {
 async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, config: { type: 'string' } },
+    options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, config: { type: 'string' }, open: { type: 'boolean' } },
     strict: true,
   });
   const port = values.port === undefined ? 0 : Number(values.port);
@@ -56,7 +59,13 @@ async function serve(args: string[]): Promise<void> {
   const gateway = await startGateway({ dataDir, config, port, vault });
   if (gateway.vault.backend === 'unavailable') stderr(`warning: provider keys: ${gateway.vault.unavailableReason}`);
   process.stdout.write(`Switchyard listening on ${gateway.url}\n`);
-  process.stdout.write(`OpenAI base URL: ${gateway.url}/v1   web UI: ${gateway.url}/\n`);
+  process.stdout.write(`OpenAI base URL: ${gateway.url}/v1\n`);
+  // Like Jupyter's token link: it signs one browser in as the owner, then it is spent.
+  const loginUrl = gateway.createLoginUrl();
+  process.stdout.write(`Web UI (one-time login link, keep it private): ${loginUrl}\n`);
+  if (values.open) {
+    await open(loginUrl).catch((err: unknown) => stderr(`could not open a browser: ${(err as Error).message}`));
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from './config/load-config.js';
@@ -7,6 +6,10 @@ import type { GatewayContext } from './gateway-context.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/body.js';
 import { countTokensRoute, messagesRoute } from './http/messages-handler.js';
 import { createGatewayServer } from './http/server.js';
+import { OwnerSession } from './http/owner-session.js';
+import { createControlRoutes } from './control/control-routes.js';
+import { createControlApi } from './control/control-router.js';
+import { ensureUiAppKey } from './secrets/ui-app-key.js';
 import { findRendererDir } from './http/static-files.js';
 import { serverInfoPath, usageDbPath } from './paths.js';
 import { anthropicAdapter } from './providers/anthropic/anthropic-adapter.js';
@@ -48,7 +51,10 @@ export interface GatewayOptions {
 export interface RunningGateway {
   url: string;
   port: number;
-  sessionToken: string;
+  /** A one-time `http://127.0.0.1:PORT/?login=…` link that signs a browser in as the owner. */
+  createLoginUrl(): string;
+  /** A short-lived one-time login token for the desktop window (handed over by IPC). */
+  issueDesktopLogin(): string;
   dataDir: string;
   vault: KeyVault;
   close(): Promise<void>;
@@ -89,10 +95,18 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     version: VERSION,
   };
 
-  const sessionToken = randomBytes(32).toString('base64url');
+  const owner = new OwnerSession();
+  const uiAppKey = ensureUiAppKey(ctx.appKeys);
   const shutdown = new AbortController();
+  let url = '';
+  const control = createControlApi(
+    owner,
+    createControlRoutes({ ctx, owner, uiAppKeyId: uiAppKey.id, gatewayUrl: () => url, shutdownSignal: shutdown.signal }),
+    ctx.maxBodyBytes,
+  );
   const { server, setPort, idle } = createGatewayServer(ctx, {
-    sessionToken,
+    owner,
+    control,
     rendererDir: opts.rendererDir ?? findRendererDir(),
     shutdownSignal: shutdown.signal,
     extraRoutes: new Map([
@@ -109,7 +123,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   });
   const port = (server.address() as AddressInfo).port;
   setPort(port);
-  const url = `http://127.0.0.1:${port}`;
+  owner.setPort(port);
+  url = `http://127.0.0.1:${port}`;
   const stopFollowingUsage = routing.follow(writer, ctx.queries);
   const discovery = startModelDiscovery({ catalog, adapters: ctx.adapters, keys: providerKeys, agent });
   const infoPath = serverInfoPath(dataDir);
@@ -138,5 +153,13 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     })();
     return closing;
   };
-  return { url, port, sessionToken, dataDir, vault, close };
+  return {
+    url,
+    port,
+    createLoginUrl: () => `${url}/?login=${owner.issueLogin()}`,
+    issueDesktopLogin: () => owner.issueDesktopLogin(),
+    dataDir,
+    vault,
+    close,
+  };
 }

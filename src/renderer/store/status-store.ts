@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { AppStatus } from '../../shared/usage.js';
-import { apiClient, type ApiClient } from '../api/client.js';
+import { callApi } from '../api/client.js';
+import { appStatusSchema } from '../../shared/control/status.js';
 
 export interface StatusState {
   /** Last good answer; kept while the gateway is unreachable so the page stays readable. */
@@ -13,7 +14,7 @@ export interface StatusState {
   refresh(): Promise<void>;
 }
 
-export function createStatusStore(client: ApiClient) {
+export function createStatusStore() {
   return create<StatusState>()((set, get) => ({
     status: null,
     error: null,
@@ -23,7 +24,7 @@ export function createStatusStore(client: ApiClient) {
       if (get().refreshing) return;
       set({ refreshing: true });
       try {
-        const status = await client.getStatus();
+        const status = await callApi('GET', '/status', appStatusSchema);
         set({ status, error: null, updatedAt: Date.now() });
       } catch (err) {
         set({ error: err instanceof Error ? err.message : String(err) });
@@ -34,4 +35,4 @@ export function createStatusStore(client: ApiClient) {
   }));
 }
 
-export const useStatusStore = createStatusStore(apiClient);
+export const useStatusStore = createStatusStore();
