@@ -56,7 +56,7 @@ async function serve(args: string[]): Promise<void> {
   // The config is checked first: a mistake in it is reported before anyone is asked for a passphrase.
   const { config } = loadConfig({ dataDir, configPath: values.config });
   const vault = await openVaultAtTerminal({ dataDir });
-  const gateway = await startGateway({ dataDir, config, port, vault });
+  const gateway = await startGateway({ dataDir, config, configPath: values.config, port, vault });
   if (gateway.vault.backend === 'unavailable') stderr(`warning: provider keys: ${gateway.vault.unavailableReason}`);
   process.stdout.write(`Switchyard listening on ${gateway.url}\n`);
   process.stdout.write(`OpenAI base URL: ${gateway.url}/v1\n`);

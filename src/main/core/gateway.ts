@@ -1,6 +1,10 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from './config/load-config.js';
+import { LiveConfig } from './config/live-config.js';
+import { ChatStore } from './chats/chat-store.js';
+import { ControlEvents } from './control/control-events.js';
 import type { SwitchyardConfig } from './config/config-schema.js';
 import type { GatewayContext } from './gateway-context.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/body.js';
@@ -63,7 +67,9 @@ export interface RunningGateway {
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const { dataDir } = opts;
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const config = opts.config ?? loadConfig({ dataDir, configPath: opts.configPath }).config;
+  const loaded = opts.config ? undefined : loadConfig({ dataDir, configPath: opts.configPath });
+  const config = opts.config ?? (loaded as { config: SwitchyardConfig }).config;
+  const configPath = opts.configPath ?? loaded?.path ?? join(dataDir, 'config.json');
   const env = opts.env ?? process.env;
   const vault = opts.vault ?? (await openVault({ dataDir, env }));
 
@@ -79,7 +85,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const agent = createUpstreamAgent(timeouts);
   const catalog = new ModelCatalog(config);
   const routing = new RoutingState(config.routing);
-  const providerKeys = new ProviderKeys(cachedVault(vault), env);
+  const keyVault = cachedVault(vault);
+  const providerKeys = new ProviderKeys(keyVault, env);
   const ctx: GatewayContext = {
     catalog,
     routing,
@@ -95,13 +102,37 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     version: VERSION,
   };
 
+  const events = new ControlEvents();
+  const stopPublishingUsage = writer.onCommit(() => events.publish('usage'));
+  let discovery: ReturnType<typeof startModelDiscovery> | undefined;
+  const discover = () => startModelDiscovery({ catalog: ctx.catalog, adapters: ctx.adapters, keys: providerKeys, agent, onFound: () => events.publish('models') });
+  // In-flight requests keep the endpoints they resolved from the old catalog and finish on them.
+  const liveConfig = new LiveConfig(configPath, config, (next) => {
+    const catalog = new ModelCatalog(next);
+    catalog.adoptDiscovered(ctx.catalog);
+    ctx.catalog = catalog;
+    discovery?.stop();
+    discovery = discover();
+    events.publish('providers');
+  });
+  const chats = new ChatStore(db);
   const owner = new OwnerSession();
   const uiAppKey = ensureUiAppKey(ctx.appKeys);
   const shutdown = new AbortController();
   let url = '';
   const control = createControlApi(
     owner,
-    createControlRoutes({ ctx, owner, uiAppKeyId: uiAppKey.id, gatewayUrl: () => url, shutdownSignal: shutdown.signal }),
+    createControlRoutes({
+      ctx,
+      owner,
+      uiAppKeyId: uiAppKey.id,
+      gatewayUrl: () => url,
+      shutdownSignal: shutdown.signal,
+      vault: keyVault,
+      liveConfig,
+      chats,
+      events,
+    }),
     ctx.maxBodyBytes,
   );
   const { server, setPort, idle } = createGatewayServer(ctx, {
@@ -126,15 +157,17 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   owner.setPort(port);
   url = `http://127.0.0.1:${port}`;
   const stopFollowingUsage = routing.follow(writer, ctx.queries);
-  const discovery = startModelDiscovery({ catalog, adapters: ctx.adapters, keys: providerKeys, agent });
+  discovery = discover();
   const infoPath = serverInfoPath(dataDir);
   writeFileSync(infoPath, JSON.stringify({ url, port, pid: process.pid }), { mode: 0o600 });
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      discovery.stop();
+      discovery?.stop();
       stopFollowingUsage();
+      stopPublishingUsage();
+      events.close();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = setTimeout(() => {
