@@ -43,9 +43,14 @@ export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
 
 export const conversationListSchema = z.object({ conversations: z.array(conversationSummarySchema) });
 
+/** Sums of the answers' own figures, added up by the server; cost is null when any answer's cost is unknown. */
+export const conversationTotalsSchema = z.object({ tokens: z.number(), cost: z.nullable(z.number()) });
+export type ConversationTotals = z.infer<typeof conversationTotalsSchema>;
+
 export const conversationSchema = z.object({
   ...conversationSummarySchema.shape,
   messages: z.array(chatMessageSchema),
+  totals: conversationTotalsSchema,
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 

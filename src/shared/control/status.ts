@@ -38,4 +38,5 @@ export const appStatusSchema: z.ZodMiniType<AppStatus> = z.object({
   dataDir: z.string(),
   providers: z.array(providerStatusSchema),
   recent: z.array(usageRowSchema),
+  todayCostUsd: z.number(),
 });

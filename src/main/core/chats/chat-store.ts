@@ -5,6 +5,7 @@ import {
   type ChatMessage,
   type Conversation,
   type ConversationSummary,
+  type ConversationTotals,
 } from '../../../shared/control/conversations.js';
 import type { Db } from '../usage/usage-db.js';
 import { migrateChats } from './chat-db.js';
@@ -24,6 +25,17 @@ const SUMMARY = `SELECT c.id, c.title, c.model, c.created_at, c.updated_at,
 
 function summary(row: SummaryRow): ConversationSummary {
   return { id: row.id, title: row.title, model: row.model, createdAt: row.created_at, updatedAt: row.updated_at, messageCount: row.message_count };
+}
+
+function totalsOf(messages: readonly ChatMessage[]): ConversationTotals {
+  let tokens = 0;
+  let cost: number | null = 0;
+  for (const { meta } of messages) {
+    if (!meta) continue;
+    tokens += (meta.promptTokens ?? 0) + (meta.completionTokens ?? 0);
+    cost = cost === null || meta.cost === null ? null : cost + meta.cost;
+  }
+  return { tokens, cost };
 }
 
 /** `%`, `_` and `\` are literal in a search. */
@@ -73,7 +85,7 @@ export class ChatStore {
       const parsed = chatMessageSchema.safeParse(JSON.parse(text));
       return parsed.success ? [parsed.data] : [];
     });
-    return { ...summary(row), messages };
+    return { ...summary(row), messages, totals: totalsOf(messages) };
   }
 
   update(id: string, change: { title?: string; model?: string }): Conversation {

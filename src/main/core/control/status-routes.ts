@@ -19,5 +19,7 @@ async function status(ctx: GatewayContext, url: string): Promise<AppStatus> {
   );
   const pending = [...ctx.writer.pendingRows()].reverse();
   const recent = [...pending, ...ctx.queries.recent(20)].slice(0, 20).map(toUsageRow);
-  return { url, version: ctx.version, dataDir: ctx.dataDir, providers, recent };
+  const today = new Date().toISOString().slice(0, 10);
+  const todayCostUsd = ctx.queries.spendPerDayPerModel(today).reduce((sum, row) => sum + (row.cost ?? 0), 0);
+  return { url, version: ctx.version, dataDir: ctx.dataDir, providers, recent, todayCostUsd };
 }
