@@ -225,6 +225,23 @@ describe('a new user, in the browser against serve', () => {
     expect(markdown).toContain('## mock/o3-mini');
   });
 
+  it('loads no remote or data image from an answer, and lets only http(s) links through, to open outside', async () => {
+    await page.keyboard.press('Control+Shift+O');
+    const composer = page.getByRole('textbox', { name: 'Message' });
+    await composer.fill('show an image');
+    await composer.press('Enter');
+    await expect.poll(() => lastAnswer().innerText(), WAIT).toContain('docs');
+    expect(await lastAnswer().innerText()).toContain('[Image blocked: tracker]');
+    expect(await lastAnswer().innerText()).toContain('[Image blocked: inline]');
+    expect(await lastAnswer().locator('img').count()).toBe(0);
+    expect(await lastAnswer().locator('a[href^="javascript:"]').count()).toBe(0);
+    const docs = lastAnswer().getByRole('link', { name: 'docs' });
+    expect(await docs.getAttribute('href')).toBe('https://example.com/docs');
+    expect(await docs.getAttribute('target')).toBe('_blank');
+    expect(await docs.getAttribute('rel')).toContain('noreferrer');
+    expect(upstream.requests.filter((r) => r.path === '/track.png')).toEqual([]);
+  });
+
   it('has no serious accessibility finding on any screen', () => {
     expect(axeFindings).toEqual([]);
   });

@@ -21,8 +21,12 @@ function lastUserText(request: UpstreamRequest): string {
 }
 
 /** Words of the answer: "long" in the prompt makes it 300 more pieces, sent 10 ms apart (stop has time to act). */
-function answerPieces(model: string, prompt: string): string[] {
+function answerPieces(model: string, prompt: string, host: string): string[] {
   const head = [`**${model}** `, 'answers: ', prompt.replace(/long/g, '').trim() || 'hello', '.'];
+  // Markdown that would leak the chat if rendered as is: a remote image, a data image, a script link.
+  if (prompt.includes('image')) {
+    return [...head, `\n\n![tracker](http://${host}/track.png?chat=secret) `, '![inline](data:image/png;base64,iVBORw0KGgo=) ', '[run](javascript:alert(1)) ', '[docs](https://example.com/docs)'];
+  }
   if (!prompt.includes('long')) return head;
   return [...head, '\n\n', ...Array.from({ length: 300 }, (_, i) => `word${i} `)];
 }
@@ -39,7 +43,7 @@ export async function startChatUpstream(key: string): Promise<MockUpstream> {
     if (refused) return refused;
     const model = (request.body as { model: string }).model;
     const prompt = lastUserText(request);
-    const pieces = answerPieces(model, prompt);
+    const pieces = answerPieces(model, prompt, request.headers.host ?? '');
     const usage = { prompt_tokens: 12, completion_tokens: pieces.length, total_tokens: 12 + pieces.length };
     if ((request.body as { stream?: boolean }).stream !== true) {
       const message = { role: 'assistant', content: pieces.join('') };

@@ -6,15 +6,17 @@ import { defaultRehypePlugins, Streamdown, type Components } from 'streamdown';
  * Markdown of answers, loaded only when the first answer shows (it is the heaviest part of the
  * UI). Streamdown renders block by block, memoized, and completes half-streamed syntax.
  * Its defaults allow any link and image; here links must be http(s) or mailto and open outside
- * the app, and no image loads at all: a chat must not leak through an image URL.
+ * the app, and no image loads at all, data images included: a chat must not leak through an
+ * image URL.
  */
 const rehypePlugins = Object.entries(defaultRehypePlugins).map(([name, plugin]) =>
   name === 'harden'
     ? [
         harden,
         {
-          allowedLinkPrefixes: ['https://', 'http://', 'mailto:'],
-          allowedProtocols: ['https', 'http', 'mailto'],
+          // The wildcard admits http(s) links only; harden's safe protocols add mailto.
+          allowedLinkPrefixes: ['*'],
+          allowedProtocols: [],
           allowedImagePrefixes: [],
           allowDataImages: false,
           // Relative links resolve against the app itself, never another site.
@@ -25,7 +27,6 @@ const rehypePlugins = Object.entries(defaultRehypePlugins).map(([name, plugin]) 
 ) as NonNullable<Parameters<typeof Streamdown>[0]['rehypePlugins']>;
 
 const components: Components = {
-  img: ({ alt }) => <span className="md-blocked-image">[image not loaded{alt ? `: ${alt}` : ''}]</span>,
   a: ({ href, children }) => (
     <a href={href} target="_blank" rel="noreferrer noopener">
       {children}
