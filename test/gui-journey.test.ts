@@ -4,7 +4,7 @@
  * stop → regenerate → switch model → compare three models → the conversation is still there
  * after a restart → export. Keyboard paths, axe-core on every screen, and the typed key in no
  * response, page, log or plain file. Screenshots of each screen, light and dark, go to
- * docs/screenshots/.
+ * out/screenshots/ (SWITCHYARD_SCREENSHOT_DIR=docs/screenshots refreshes the README's).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ import type { MockUpstream } from './helpers/mock-upstream.js';
 
 const TYPED_KEY = 'sk-typed-in-the-browser-8c41f0d2a7e9';
 const WAIT = { timeout: 20_000 };
-const shots = join(resolve(import.meta.dirname, '..'), 'docs', 'screenshots');
+const shots = resolve(process.env.SWITCHYARD_SCREENSHOT_DIR ?? join(import.meta.dirname, '..', 'out', 'screenshots'));
 const env = { SWITCHYARD_VAULT: 'file', SWITCHYARD_VAULT_PASSPHRASE: 'journey-test' };
 
 let dataDir: string;
