@@ -197,10 +197,10 @@ describe('canary secrets', () => {
     for (const path of ['/v1/models', '/v1/key', '/v1/credits', '/v1/activity', '/api/v1/models', '/v1/models/vaulted%2Fgpt-4o-mini']) {
       expect((await send(path, appKey)).status).toBe(200);
     }
-    const page = await fetch(`${serve.url}/`).then(record);
-    const session = /name="switchyard-session" content="([^"]+)"/.exec(await page.text())?.[1];
-    expect(session).toBeTruthy();
-    const status = await send('/_app/api/status', session as string);
+    await fetch(`${serve.url}/`).then(record);
+    const login = await fetch(serve.loginUrl, { redirect: 'manual' }).then(record);
+    const cookie = String(login.headers.get('set-cookie')).split(';', 1)[0] as string;
+    const status = await fetch(`${serve.url}/_app/api/status`, { headers: { cookie } }).then(record);
     expect(status.status).toBe(200);
     const recent = ((await status.json()) as { recent: { id: string }[] }).recent;
     expect(recent.length).toBeGreaterThan(0);

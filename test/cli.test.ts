@@ -62,6 +62,29 @@ describe('switchyard CLI and serve', () => {
     expect(serve.stdout()).toContain(`Switchyard listening on ${info.url}`);
   });
 
+  it('prints a one-time login link after the listening line, and the link works once', async () => {
+    const lines = serve.stdout().split('\n');
+    const listening = lines.findIndex((l) => l.startsWith('Switchyard listening on '));
+    const login = lines.findIndex((l) => l.includes(serve.loginUrl));
+    expect(login).toBeGreaterThan(listening);
+    expect(serve.loginUrl).toMatch(new RegExp(`^${serve.url}/\\?login=[\\w-]{43}$`));
+    const first = await fetch(serve.loginUrl, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    expect(first.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/);
+    const second = await fetch(serve.loginUrl, { redirect: 'manual' });
+    expect(second.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('creates the UI\'s built-in app key on first start; it can be limited but not revoked', () => {
+    const list = JSON.parse(runCli(['app-keys', 'list', '--json', '--data-dir', dataDir]).stdout) as { name: string }[];
+    expect(list.map((k) => k.name)).toContain('switchyard-ui');
+    expect(runCli(['app-keys', 'set-limit', 'switchyard-ui', '--limit', '5', '--period', 'daily', '--data-dir', dataDir]).status).toBe(0);
+    const revoke = runCli(['app-keys', 'revoke', 'switchyard-ui', '--data-dir', dataDir]);
+    expect(revoke.status).not.toBe(0);
+    expect(revoke.stderr).toContain('built-in');
+    expect(runCli(['app-keys', 'set-limit', 'switchyard-ui', '--limit', 'none', '--data-dir', dataDir]).status).toBe(0);
+  });
+
   it('serves the openai SDK with the provider key from apiKeyEnv (OpenAI prices from genai-prices)', async () => {
     upstream.enqueue({ body: JSON.parse(loadBody('openai/vercel__openai-text.json')) as object });
     const client = new OpenAI({ baseURL: `${serve.url}/v1`, apiKey: appKey, maxRetries: 0 });

@@ -27,7 +27,8 @@ describe('the desktop app builds with electron-vite', () => {
   it('builds main, preload and renderer', () => {
     expect(build.status, String(build.stderr)).toBe(0);
     const html = readFileSync(join(out, 'renderer', 'index.html'), 'utf8');
-    expect(html).toContain('<meta name="switchyard-session" content="__SWITCHYARD_SESSION__"');
+    expect(html).toContain('<div id="root">');
+    expect(html).not.toMatch(/session|token/i);
   });
 
   it('keeps the window sandboxed and isolated, and electron out of the core', () => {
@@ -38,6 +39,16 @@ describe('the desktop app builds with electron-vite', () => {
     expect(main).toContain('setPermissionRequestHandler');
     expect(main).toContain('will-navigate');
     expect(main).not.toContain('@electron-toolkit');
+  });
+
+  it('hands the window its credential over a sender-checked IPC call, never on its command line', () => {
+    const main = readFileSync(join(out, 'main', 'index.js'), 'utf8');
+    expect(main).not.toContain('additionalArguments');
+    expect(main).toContain('"switchyard:request-login"');
+    expect(main).toMatch(/senderFrame[\s\S]{0,200}mainFrame[\s\S]{0,200}origin/);
+    const preload = readFileSync(join(out, 'preload', 'index.cjs'), 'utf8');
+    expect(preload).not.toContain('process.argv');
+    expect(preload).toContain('"switchyard:request-login"');
   });
 
   it('gives the renderer a narrow bridge: no ipcRenderer, process or env', () => {

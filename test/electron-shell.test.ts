@@ -69,7 +69,7 @@ describe('application menu', () => {
 
 describe('main window', () => {
   it('is sandboxed, isolated, without Node, and has no DevTools in production', () => {
-    createMainWindow({ url: 'http://127.0.0.1:4100', sessionToken: 't' }, look);
+    createMainWindow({ url: 'http://127.0.0.1:4100' }, look);
     const window = fakeElectron().BrowserWindow.created[0]!;
     const prefs = window.options.webPreferences as Record<string, unknown>;
     expect(prefs).toMatchObject({
@@ -81,13 +81,15 @@ describe('main window', () => {
       webviewTag: false,
       devTools: false,
     });
+    // The credential comes over a sender-checked IPC call, never on the renderer's command line (visible in ps).
+    expect(prefs.additionalArguments).toBeUndefined();
     expect(window.options.backgroundColor).toBe('#111418');
     expect(window.options).toMatchObject(DEFAULT_WINDOW_SIZE);
     expect(window.loadURL).toHaveBeenCalledWith('http://127.0.0.1:4100/');
   });
 
   it('opens where it was, maximised if it was', () => {
-    createMainWindow({ url: 'http://127.0.0.1:4100', sessionToken: 't' }, { ...look, bounds: { x: 5, y: 6, width: 800, height: 600 }, maximized: true });
+    createMainWindow({ url: 'http://127.0.0.1:4100' }, { ...look, bounds: { x: 5, y: 6, width: 800, height: 600 }, maximized: true });
     const window = fakeElectron().BrowserWindow.created[0]!;
     expect(window.options).toMatchObject({ x: 5, y: 6, width: 800, height: 600 });
     window.emit('ready-to-show');

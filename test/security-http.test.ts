@@ -10,15 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GatewayContext } from '../src/main/core/gateway-context.js';
 import { createGatewayServer } from '../src/main/core/http/server.js';
+import { OwnerSession } from '../src/main/core/http/owner-session.js';
 import { PROVIDER_KEY, startHarness, type Harness } from './helpers/gateway-harness.js';
 import { rawRequest, type RawResponse } from './helpers/raw-request.js';
 
 const SECRET_MARKER = 'OUTSIDE-THE-UI-4b1e97';
-const PLACEHOLDER = '__SWITCHYARD_SESSION__';
+const PLACEHOLDER = '__ANY_TEXT__';
 
 let h: Harness;
 let port: number;
+/** The owner's session secret, from the cookie the login link set; it must never show up in a response. */
 let token: string;
+let ownerCookie: string;
 let fixtureDir: string;
 /** Every response seen by this file, checked at the end for CORS grants. */
 const seen: { what: string; headers: Record<string, unknown> }[] = [];
@@ -29,7 +32,7 @@ function makeRendererDir(): string {
   writeFileSync(join(fixtureDir, 'secret.txt'), SECRET_MARKER);
   const root = join(fixtureDir, 'renderer');
   mkdirSync(join(root, 'assets'), { recursive: true });
-  writeFileSync(join(root, 'index.html'), `<!doctype html><meta name="switchyard-session" content="${PLACEHOLDER}"><title>ui</title>`);
+  writeFileSync(join(root, 'index.html'), `<!doctype html><meta name="placeholder" content="${PLACEHOLDER}"><title>ui</title>`);
   writeFileSync(join(root, 'assets', 'app.js'), `const UNFILLED = '${PLACEHOLDER}';`);
   writeFileSync(join(root, 'assets', 'app.css'), 'body{margin:0}');
   writeFileSync(join(root, 'assets', 'blob.bin'), 'binary');
@@ -42,8 +45,13 @@ function makeRendererDir(): string {
 beforeAll(async () => {
   h = await startHarness({ gateway: { rendererDir: makeRendererDir() } });
   port = h.gateway.port;
-  token = h.gateway.sessionToken;
+  const login = new URL(h.gateway.createLoginUrl());
+  const res = await rawRequest(port, { method: 'GET', path: `${login.pathname}${login.search}` });
+  ownerCookie = String(res.headers['set-cookie']).split(';', 1)[0] as string;
+  token = ownerCookie.split('=', 2)[1] as string;
 });
+
+const owner = () => ({ cookie: ownerCookie });
 afterAll(async () => {
   await h?.close();
   if (fixtureDir) rmSync(fixtureDir, { recursive: true, force: true });
@@ -126,7 +134,7 @@ describe('Host header (DNS rebinding)', () => {
     for (const name of names) {
       for (const [path, headers] of [
         ['/v1/models', bearer()],
-        ['/_app/api/status', { authorization: `Bearer ${token}` }],
+        ['/_app/api/status', owner()],
         ['/', {}],
       ] as const) {
         const res = await request({ path, headers: { host: name, ...headers } });
@@ -187,7 +195,7 @@ describe('Origin and fetch metadata', () => {
       ['GET', '/v1/models', {}],
       ['POST', '/v1/chat/completions', { ...bearer(), ...json }],
       ['POST', '/v1/messages', { 'x-api-key': h.appKey, ...json }],
-      ['GET', '/_app/api/status', { authorization: `Bearer ${token}` }],
+      ['GET', '/_app/api/status', owner()],
       ['GET', '/no/such/route', {}],
     ];
     for (const origin of foreign()) {
@@ -219,7 +227,7 @@ describe('Origin and fetch metadata', () => {
   it('refuses cross-site and same-site fetch metadata (another port is the same site), even without an Origin', async () => {
     for (const site of ['cross-site', 'same-site']) {
       for (const path of ['/', '/_app/api/status', '/v1/models']) {
-        const res = await request({ path, headers: { 'sec-fetch-site': site, authorization: `Bearer ${token}` } });
+        const res = await request({ path, headers: { 'sec-fetch-site': site, ...owner() } });
         expect(res.status, `${site} ${path}`).toBe(403);
         expect(res.body).not.toContain(token);
       }
@@ -232,62 +240,94 @@ describe('Origin and fetch metadata', () => {
 
   it('accepts its own origin under each loopback name', async () => {
     for (const origin of [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`]) {
-      const res = await request({ path: '/_app/api/status', headers: { origin, authorization: `Bearer ${token}` } });
+      const res = await request({ path: '/_app/api/status', headers: { origin, ...owner() } });
       expect(res.status, origin).toBe(200);
     }
   });
 });
 
-describe('control API and its session token', () => {
-  it('answers only with the session token, sent as a bearer', async () => {
+describe('control API and the owner session', () => {
+  it('answers only with the session cookie the login link set', async () => {
     const sameLength = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
+    const name = ownerCookie.split('=', 1)[0];
     const refused: Record<string, string>[] = [
       {},
-      { authorization: `Bearer ${sameLength}` },
-      { authorization: `Bearer ${token}x` },
-      { authorization: `Bearer ${token.slice(0, 8)}` },
-      { authorization: `Bearer ${h.appKey}` },
-      { authorization: token },
-      { 'x-api-key': token },
+      { cookie: `${name}=${sameLength}` },
+      { cookie: `${name}=${token}x` },
+      { cookie: `${name}=` },
+      { cookie: `switchyard_session_${port + 1}=${token}` },
       { cookie: `session=${token}` },
+      { authorization: `Bearer ${token}` },
+      { authorization: `Bearer ${h.appKey}` },
+      { 'x-api-key': token },
     ];
     for (const headers of refused) {
       const res = await request({ path: '/_app/api/status', headers });
       expect(res.status, JSON.stringify(headers)).toBe(401);
+      expect(JSON.parse(res.body)).toMatchObject({ error: { code: 401 } });
       expect(res.body).not.toContain(token);
     }
     const viaQuery = await request({ path: `/_app/api/status?token=${token}` });
     expect(viaQuery.status).toBe(401);
-    const ok = await request({ path: '/_app/api/status', headers: { authorization: `Bearer ${token}` } });
+    const ok = await request({ path: '/_app/api/status', headers: owner() });
     expect(ok.status).toBe(200);
     expect(ok.headers['cache-control']).toBe('no-store');
   });
 
-  it('does not accept the session token on the public API', async () => {
-    const res = await request({ path: '/v1/models', headers: { authorization: `Bearer ${token}` } });
+  it('spends a login link once: the second visit sets no cookie', async () => {
+    const login = new URL(h.gateway.createLoginUrl());
+    const first = await request({ path: `${login.pathname}${login.search}` });
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/');
+    const cookie = String(first.headers['set-cookie']);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const second = await request({ path: `${login.pathname}${login.search}` });
+    expect(second.status).toBe(303);
+    expect(second.headers['set-cookie']).toBeUndefined();
+    const posted = await request({ method: 'POST', path: '/_app/api/session', headers: json, body: JSON.stringify({ login: login.searchParams.get('login') }) });
+    expect(posted.status).toBe(401);
+  });
+
+  it('signs in a desktop window once through POST /_app/api/session, JSON only', async () => {
+    const desktop = h.gateway.issueDesktopLogin();
+    const form = await request({ method: 'POST', path: '/_app/api/session', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ login: desktop }) });
+    expect(form.status).toBe(415);
+    const res = await request({ method: 'POST', path: '/_app/api/session', headers: json, body: JSON.stringify({ login: desktop }) });
+    expect(res.status).toBe(200);
+    const cookie = String(res.headers['set-cookie']).split(';', 1)[0] as string;
+    expect((await request({ path: '/_app/api/session', headers: { cookie } })).status).toBe(200);
+    const again = await request({ method: 'POST', path: '/_app/api/session', headers: json, body: JSON.stringify({ login: desktop }) });
+    expect(again.status).toBe(401);
+  });
+
+  it('does not accept the session cookie on the public API', async () => {
+    const res = await request({ path: '/v1/models', headers: owner() });
     expect(res.status).toBe(401);
   });
 
-  it('refuses other methods and unknown control routes after the token check', async () => {
+  it('refuses other methods and unknown control routes after the session check', async () => {
     // node's client frames a DELETE body only when told its length.
     const sized = { ...json, 'content-length': '2' };
     for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
       const anonymous = await request({ method, path: '/_app/api/status', headers: sized, body: '{}' });
       expect(anonymous.status, method).toBe(401);
-      const authed = await request({ method, path: '/_app/api/status', headers: { authorization: `Bearer ${token}`, ...sized }, body: '{}' });
-      expect(authed.status, method).toBe(404);
+      const authed = await request({ method, path: '/_app/api/status', headers: { ...owner(), ...sized }, body: '{}' });
+      expect(authed.status, method).toBe(405);
     }
-    const form = await request({ method: 'POST', path: '/_app/api/status', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body: '{}' });
-    expect(form.status).toBe(415);
+    expect((await request({ path: '/_app/api/nope' })).status).toBe(401);
+    expect((await request({ path: '/_app/api/nope', headers: owner() })).status).toBe(404);
   });
 });
 
 describe('static UI', () => {
-  it('puts the token in the page only, never in an asset, and sends the page with no-store and no referrer', async () => {
+  it('serves pages and assets as built, carrying no credential, the page with no-store and no referrer', async () => {
     for (const path of ['/', '/index.html', '/some/client/route']) {
       const page = await request({ path });
       expect(page.status, path).toBe(200);
-      expect(page.body).toContain(`content="${token}"`);
+      expect(page.body).toContain(`content="${PLACEHOLDER}"`);
+      expect(page.body).not.toContain(token);
+      expect(page.headers['set-cookie']).toBeUndefined();
       expect(page.headers['cache-control']).toBe('no-store');
       expect(page.headers['referrer-policy']).toBe('no-referrer');
     }
@@ -296,19 +336,21 @@ describe('static UI', () => {
     expect(asset.body).not.toContain(token);
   });
 
-  it('sends security headers and a CSP without inline scripts or styles', async () => {
+  it('sends security headers and a CSP without inline scripts', async () => {
     const page = await request({ path: '/' });
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     expect(page.headers['x-frame-options']).toBe('DENY');
     const csp = String(page.headers['content-security-policy']);
     const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
-    expect(directives.get('default-src')).toEqual(["'self'"]);
+    expect(directives.get('default-src')).toEqual(["'none'"]);
     expect(directives.get('script-src')).toEqual(["'self'"]);
-    expect(directives.get('style-src')).toEqual(["'self'"]);
+    // React sets style attributes (virtual list offsets); scripts stay strictly 'self'.
+    expect(directives.get('style-src')).toEqual(["'self'", "'unsafe-inline'"]);
+    expect(directives.get('img-src')).toEqual(["'self'", 'data:', 'blob:']);
+    expect(directives.get('connect-src')).toEqual(["'self'"]);
     expect(directives.get('object-src')).toEqual(["'none'"]);
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
     expect(directives.get('base-uri')).toEqual(["'none'"]);
-    expect(directives.get('form-action')).toEqual(["'none'"]);
   });
 
   it('answers HEAD like GET without a body', async () => {
@@ -401,7 +443,7 @@ describe('methods, paths and query strings', () => {
   it('closes a CONNECT tunnel request and an upgrade request without answering them as something else', async () => {
     const connect = await exchange(`CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n`);
     expect(connect.raw).not.toContain(' 200 ');
-    const upgrade = await request({ path: '/_app/api/status', headers: { connection: 'upgrade', upgrade: 'websocket', authorization: `Bearer ${token}`, origin: 'https://evil.example' } });
+    const upgrade = await request({ path: '/_app/api/status', headers: { connection: 'upgrade', upgrade: 'websocket', ...owner(), origin: 'https://evil.example' } });
     expect(upgrade.status).toBe(403);
     await expectStillServing();
   });
@@ -409,7 +451,7 @@ describe('methods, paths and query strings', () => {
   it('ignores query strings when routing', async () => {
     expect((await request({ path: '/v1/models?x=1&y', headers: bearer() })).status).toBe(200);
     expect((await request({ path: '/v1/credits?', headers: bearer() })).status).toBe(200);
-    expect((await request({ path: '/_app/api/status?a=b', headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect((await request({ path: '/_app/api/status?a=b', headers: owner() })).status).toBe(200);
     h.upstream.enqueue({ body: COMPLETION });
     const chat = await request({ method: 'POST', path: '/v1/chat/completions?model=evil', headers: { ...bearer(), ...json }, body: chatBody() });
     expect(chat.status).toBe(200);
@@ -449,7 +491,8 @@ describe('malformed and hostile requests', () => {
 
   it('bounds how long a client may take to send its headers and its request (slowloris)', () => {
     const { server } = createGatewayServer({} as GatewayContext, {
-      sessionToken: 't',
+      owner: new OwnerSession(),
+      control: async () => undefined,
       rendererDir: undefined,
       shutdownSignal: new AbortController().signal,
     });
@@ -526,7 +569,7 @@ describe('what responses never carry', () => {
       request({ method: 'POST', path: '/v1/chat/completions', headers: { ...bearer(), ...json }, body: '{"model": nope' }),
       request({ path: '/v1/models', headers: { authorization: 'Bearer sk-sy-wrong' } }),
       request({ path: '/v1/generation?id=../../etc', headers: bearer() }),
-      request({ path: '/_app/api/nope', headers: { authorization: `Bearer ${token}` } }),
+      request({ path: '/_app/api/nope', headers: owner() }),
       request({ path: '/%E0%A4%A' }),
       request({ path: '/', headers: { origin: 'null' } }),
     ];

@@ -1,7 +1,6 @@
 /**
  * The web UI as a browser sees it: the real gateway serves the built renderer, and
- * headless Chromium loads it, authenticates with the session token from the page and
- * renders the status. Screenshots land in out/screenshots/ for people to look at.
+ * headless Chromium signs in with the one-time login link and renders the status. Screenshots land in out/screenshots/ for people to look at.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +17,7 @@ const projectRoot = resolve(import.meta.dirname, '..');
 const rendererDir = join(projectRoot, 'out', 'renderer');
 const screenshotDir = join(projectRoot, 'out', 'screenshots');
 
-/** Long enough for a few 3 s auto-refresh rounds on a loaded machine. */
+/** Generous for a loaded machine. */
 const UI_WAIT_MS = 20_000;
 
 const CONFIG = {
@@ -45,7 +44,7 @@ function createAppKey(dataDir: string, name: string): string {
   }
 }
 
-describe('web UI status page', () => {
+describe('web UI gateway screen', () => {
   let dataDir: string;
   let gateway: RunningGateway;
   let browser: LaunchedBrowser;
@@ -77,24 +76,27 @@ describe('web UI status page', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('shows the OpenAI base URL and the configured provider', async () => {
+  it('shows the OpenAI base URL, and the configured provider on the providers screen', async () => {
     const { page } = browser;
     const statusResponse = page.waitForResponse((response) => response.url().endsWith('/_app/api/status'), {
       timeout: UI_WAIT_MS,
     });
-    await page.goto(`${gateway.url}/`);
+    await page.goto(gateway.createLoginUrl());
     expect((await statusResponse).status()).toBe(200);
+    expect(page.url()).toBe(`${gateway.url}/`);
 
-    const apiUrl = page.getByTestId('api-url');
-    await apiUrl.waitFor({ timeout: UI_WAIT_MS });
-    expect(await apiUrl.textContent()).toBe(`${gateway.url}/v1`);
-
-    const providerRows = page.getByTestId('provider-row');
-    expect(await providerRows.count()).toBe(1);
-    const providerText = await providerRows.first().innerText();
+    await page.getByRole('link', { name: 'Providers' }).click();
+    const card = page.getByTestId('provider-card');
+    await card.waitFor({ timeout: UI_WAIT_MS });
+    const providerText = await card.innerText();
     expect(providerText).toContain('local');
     expect(providerText).toContain('openai-compatible');
     expect(providerText).toContain('http://127.0.0.1:9/v1');
+
+    await page.getByRole('link', { name: 'Gateway' }).click();
+    const apiUrl = page.getByTestId('api-url');
+    await apiUrl.waitFor({ timeout: UI_WAIT_MS });
+    expect(await apiUrl.textContent()).toBe(`${gateway.url}/v1`);
 
     expect(await page.getByText('No requests yet').isVisible()).toBe(true);
     expect(await page.getByRole('alert').count()).toBe(0);
@@ -105,16 +107,16 @@ describe('web UI status page', () => {
   it('copies the OpenAI base URL to the clipboard', async () => {
     const { page, context } = browser;
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gateway.url });
-    const button = page.getByRole('button', { name: 'Copy OpenAI base URL' });
+    const button = page.getByRole('button', { name: 'Copy OpenAI base URL' }).first();
     await button.click();
-    await page.getByRole('button', { name: 'Copy OpenAI base URL' }).filter({ hasText: 'Copied' }).waitFor({
+    await page.getByRole('button', { name: 'Copy OpenAI base URL' }).filter({ hasText: 'Copied' }).first().waitFor({
       timeout: UI_WAIT_MS,
     });
     // A string expression: the test is typechecked without DOM types.
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(`${gateway.url}/v1`);
   });
 
-  it('lists a request made through the gateway without a reload', async () => {
+  it('lists a request made through the gateway without a reload (pushed over the event stream)', async () => {
     const key = createAppKey(dataDir, 'web-ui-test');
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',

@@ -1,33 +1,56 @@
-import { AppHeader } from './components/app-header.js';
+import { lazy, Suspense, useEffect } from 'react';
 import { ConnectionNotice } from './components/connection-notice.js';
-import { GatewayPanel } from './components/gateway-panel.js';
-import { ProvidersPanel } from './components/providers-panel.js';
-import { RecentRequestsPanel } from './components/recent-requests-panel.js';
-import { useStatusPolling } from './hooks/use-status-polling.js';
-import { useStatusStore } from './store/status-store.js';
+import { SignInNotice } from './components/sign-in-notice.js';
+import { useSession } from './hooks/use-session.js';
+import { ChatScreen } from './screens/chat/chat-screen.js';
+import { CommandPalette } from './shell/command-palette.js';
+import { IconRail } from './shell/icon-rail.js';
+import { ShortcutsSheet } from './shell/shortcuts-sheet.js';
+import { StatusStrip } from './shell/status-strip.js';
+import { useShortcuts } from './shell/use-shortcuts.js';
+import { startDataSync } from './stores/data-stores.js';
+import { useRouter } from './stores/router.js';
 
-const REFRESH_INTERVAL_MS = 3_000;
+// The chat is the first screen; the others load when opened.
+const CompareScreen = lazy(() => import('./screens/compare/compare-screen.js').then((m) => ({ default: m.CompareScreen })));
+const ProvidersScreen = lazy(() => import('./screens/providers/providers-screen.js').then((m) => ({ default: m.ProvidersScreen })));
+const GatewayScreen = lazy(() => import('./screens/gateway/gateway-screen.js').then((m) => ({ default: m.GatewayScreen })));
+
+function CurrentScreen() {
+  const screen = useRouter((s) => s.route.screen);
+  if (screen === 'compare') return <CompareScreen />;
+  if (screen === 'providers') return <ProvidersScreen />;
+  if (screen === 'gateway') return <GatewayScreen />;
+  return <ChatScreen />;
+}
+
+function Shell() {
+  useShortcuts();
+  useEffect(startDataSync, []);
+  return (
+    <div className="shell">
+      <IconRail />
+      <main className="shell-main">
+        <Suspense fallback={<p className="hint screen">Loading…</p>}>
+          <CurrentScreen />
+        </Suspense>
+      </main>
+      <StatusStrip />
+      <CommandPalette />
+      <ShortcutsSheet />
+    </div>
+  );
+}
 
 export function App() {
-  useStatusPolling(REFRESH_INTERVAL_MS);
-  const status = useStatusStore((state) => state.status);
-  const error = useStatusStore((state) => state.error);
-
+  const session = useSession();
+  if (session.kind === 'signed-in') return <Shell />;
   return (
-    <div className="app">
-      <AppHeader />
-      <main className="app-main">
-        {error && <ConnectionNotice message={error} stale={status !== null} />}
-        {status ? (
-          <>
-            <GatewayPanel url={status.url} dataDir={status.dataDir} />
-            <ProvidersPanel providers={status.providers} dataDir={status.dataDir} />
-            <RecentRequestsPanel rows={status.recent} apiUrl={`${status.url}/v1`} />
-          </>
-        ) : (
-          !error && <p className="loading">Connecting to the gateway…</p>
-        )}
-      </main>
-    </div>
+    <main className="signed-out">
+      <h1 className="visually-hidden">Switchyard</h1>
+      {session.kind === 'checking' && <p className="hint">Connecting to the gateway…</p>}
+      {session.kind === 'signed-out' && <SignInNotice />}
+      {session.kind === 'error' && <ConnectionNotice message={session.message} stale={false} />}
+    </main>
   );
 }

@@ -1,15 +1,32 @@
 const integer = new Intl.NumberFormat('en-US');
-const smallUsd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumSignificantDigits: 3 });
+const smallUsd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumSignificantDigits: 4 });
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2 });
 
 export function formatCount(n: number): string {
   return integer.format(n);
 }
 
-/** Per-request costs are often fractions of a cent, so small amounts keep three significant digits. */
+/** Per-request costs are often fractions of a cent, so small amounts keep four significant digits. */
 export function formatUsd(cost: number): string {
   if (cost === 0) return '$0';
   return Math.abs(cost) < 1 ? smallUsd.format(cost) : usd.format(cost);
+}
+
+/** An unknown cost is written "unknown", never $0 (UI.md). */
+export function formatCost(cost: number | null): string {
+  return cost === null ? 'cost unknown' : formatUsd(cost);
+}
+
+/** USD per token (a decimal string from the gateway) as USD per million tokens. */
+export function formatPerMillion(perToken: string | null): string {
+  if (perToken === null) return 'price unknown';
+  const perMillion = Number(perToken) * 1_000_000;
+  return perMillion === 0 ? 'free' : `$${Number(perMillion.toPrecision(3))}/M`;
+}
+
+export function formatContext(tokens: number | null): string {
+  if (tokens === null) return '';
+  return tokens >= 1000 ? `${Math.round(tokens / 1000)}k ctx` : `${tokens} ctx`;
 }
 
 export function formatLatency(ms: number): string {

@@ -38,4 +38,6 @@ export interface AppStatus {
   dataDir: string;
   providers: ProviderStatus[];
   recent: UsageRow[];
+  /** Spend of every app key since 00:00 UTC, as the gateway priced it (unpriced requests add nothing). */
+  todayCostUsd: number;
 }

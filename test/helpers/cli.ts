@@ -29,6 +29,8 @@ export interface ServeProcess {
   child: ChildProcess;
   url: string;
   port: number;
+  /** The one-time login link serve printed after its listening line. */
+  loginUrl: string;
   stdout(): string;
   stderr(): string;
   /** SIGTERM and wait for exit; resolves with the exit code. */
@@ -48,7 +50,7 @@ export async function startServe(args: string[], dataDir: string, env: NodeJS.Pr
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const infoPath = join(dataDir, 'server.json');
   const deadline = Date.now() + 60_000;
-  while (!existsSync(infoPath) || !out.includes('listening')) {
+  while (!existsSync(infoPath) || !out.includes('listening') || !/\?login=\S+\n/.test(out)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`serve did not start: ${err || out}`);
@@ -60,6 +62,7 @@ export async function startServe(args: string[], dataDir: string, env: NodeJS.Pr
     child,
     url: info.url,
     port: info.port,
+    loginUrl: (/(http:\/\/\S+\?login=\S+)\n/.exec(out) as RegExpExecArray)[1] as string,
     stdout: () => out,
     stderr: () => err,
     async stop() {

@@ -4,6 +4,7 @@ import { startGateway, type RunningGateway } from '../core/gateway.js';
 import { installAppMenu } from './app-menu.js';
 import { handleCopyTextRequests } from './clipboard-ipc.js';
 import { openDocumentation } from './documentation.js';
+import { handleLoginRequests } from './login-ipc.js';
 import { denyAllPermissions, hardenWebContents } from './harden-web-contents.js';
 import { resolveLaunchOptions } from './launch-options.js';
 import { notifyWhenLimitsReached } from './limit-notifications.js';
@@ -56,6 +57,8 @@ async function launch(): Promise<void> {
   });
   const origin = new URL(gateway.url).origin;
   handleCopyTextRequests(origin);
+  const running = gateway;
+  handleLoginRequests(origin, () => running.issueDesktopLogin());
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, origin));
 
   tray = trayForGateway(gateway, loginItem(), { open: openWindow, quit: () => app.quit() });
@@ -81,7 +84,7 @@ function openWindow(): void {
   }
   const placement = restorePlacement(windowStateFile(), screen.getAllDisplays().map((d) => d.workArea), DEFAULT_WINDOW_SIZE);
   mainWindow = createMainWindow(
-    { url: gateway.url, sessionToken: gateway.sessionToken },
+    { url: gateway.url },
     { ...placement, backgroundColor: windowBackground(), devTools },
   );
   rememberPlacement(mainWindow, windowStateFile());

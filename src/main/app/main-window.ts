@@ -1,11 +1,9 @@
 import { join } from 'node:path';
 import { BrowserWindow } from 'electron';
-import { bridgeArguments } from '../../preload/bridge-contract.js';
 
 export interface WindowTarget {
   /** The gateway's own origin: the only page the window may show. */
   url: string;
-  sessionToken: string;
 }
 
 /** How the window looks and where it opens (window-state.ts, window-theme.ts); never what it may do. */
@@ -31,7 +29,6 @@ export function createMainWindow(target: WindowTarget, look: WindowLook): Browse
     webPreferences: {
       devTools: look.devTools,
       preload: join(import.meta.dirname, '../preload/index.cjs'),
-      additionalArguments: bridgeArguments(target.url, target.sessionToken),
       sandbox: true,
       contextIsolation: true,
       nodeIntegration: false,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli-usage-error.js';
+import open from 'open';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { auditColumns } from './policy/privacy-api.js';
 import { privacy, PRIVACY_USAGE } from './privacy-cli.js';
@@ -18,7 +19,9 @@ import type { UsageRow } from '../../shared/usage.js';
 
 const USAGE = `Usage: switchyard <command> [options]
 
-  serve [--port N] [--data-dir DIR] [--config FILE]   run the gateway and web UI on 127.0.0.1
+  serve [--port N] [--data-dir DIR] [--config FILE] [--open]
+                             run the gateway and web UI on 127.0.0.1; prints a one-time
+                             login link for the web UI (--open opens it in the browser)
   keys set <provider>        store a provider key read from stdin (never from argv)
   keys add <provider>        add another key for the provider (load-balanced)
   keys list                  providers that have keys (secrets are never shown)
@@ -51,7 +54,7 @@ async function readStdin(): Promise<string> {
 async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, config: { type: 'string' } },
+    options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, config: { type: 'string' }, open: { type: 'boolean' } },
     strict: true,
   });
   const port = values.port === undefined ? 0 : Number(values.port);
@@ -61,7 +64,7 @@ async function serve(args: string[]): Promise<void> {
   const { config } = loadConfig({ dataDir, configPath: values.config });
   assertDataDirFree(dataDir);
   const vault = await openVaultAtTerminal({ dataDir });
-  const gateway = await startGateway({ dataDir, config, port, vault });
+  const gateway = await startGateway({ dataDir, config, configPath: values.config, port, vault });
   if (gateway.vault.backend === 'unavailable') stderr(`warning: provider keys: ${gateway.vault.unavailableReason}`);
   let stopping = false;
   const stop = (signal: string) => {
@@ -80,7 +83,13 @@ async function serve(args: string[]): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   process.stdout.write(`Switchyard listening on ${gateway.url}\n`);
-  process.stdout.write(`OpenAI base URL: ${gateway.url}/v1   web UI: ${gateway.url}/\n`);
+  process.stdout.write(`OpenAI base URL: ${gateway.url}/v1\n`);
+  // Like Jupyter's token link: it signs one browser in as the owner, then it is spent.
+  const loginUrl = gateway.createLoginUrl();
+  process.stdout.write(`Web UI (one-time login link, keep it private): ${loginUrl}\n`);
+  if (values.open) {
+    await open(loginUrl).catch((err: unknown) => stderr(`could not open a browser: ${(err as Error).message}`));
+  }
 }
 
 async function keys(args: string[]): Promise<void> {

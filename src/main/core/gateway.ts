@@ -1,8 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from './config/load-config.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
+import { LiveConfig } from './config/live-config.js';
+import { ChatStore } from './chats/chat-store.js';
+import { ControlEvents } from './control/control-events.js';
 import type { SwitchyardConfig } from './config/config-schema.js';
 import type { GatewayContext } from './gateway-context.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/body.js';
@@ -10,6 +13,10 @@ import { countTokensRoute, messagesRoute } from './http/messages-handler.js';
 import { responsesRoute } from './http/responses-handler.js';
 import { geminiRoute } from './http/gemini-handler.js';
 import { createGatewayServer } from './http/server.js';
+import { OwnerSession } from './http/owner-session.js';
+import { createControlRoutes } from './control/control-routes.js';
+import { createControlApi } from './control/control-router.js';
+import { ensureUiAppKey } from './secrets/ui-app-key.js';
 import { findRendererDir } from './http/static-files.js';
 import { serverInfoPath, usageDbPath } from './paths.js';
 import { anthropicAdapter } from './providers/anthropic/anthropic-adapter.js';
@@ -55,7 +62,10 @@ export interface GatewayOptions {
 export interface RunningGateway {
   url: string;
   port: number;
-  sessionToken: string;
+  /** A one-time `http://127.0.0.1:PORT/?login=…` link that signs a browser in as the owner. */
+  createLoginUrl(): string;
+  /** A short-lived one-time login token for the desktop window (handed over by IPC). */
+  issueDesktopLogin(): string;
   dataDir: string;
   vault: KeyVault;
   /** Today's spend and limit-reached events, for the desktop tray and notifications. */
@@ -77,7 +87,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
 
 async function startLocked(opts: GatewayOptions, releaseLock: () => void): Promise<RunningGateway> {
   const { dataDir } = opts;
-  const config = opts.config ?? loadConfig({ dataDir, configPath: opts.configPath }).config;
+  const loaded = opts.config ? undefined : loadConfig({ dataDir, configPath: opts.configPath });
+  const config = opts.config ?? (loaded as { config: SwitchyardConfig }).config;
+  const configPath = opts.configPath ?? loaded?.path ?? join(dataDir, 'config.json');
   const env = opts.env ?? process.env;
   const vault = opts.vault ?? (await openVault({ dataDir, env }));
 
@@ -96,7 +108,8 @@ async function startLocked(opts: GatewayOptions, releaseLock: () => void): Promi
   const agent = createUpstreamAgent(timeouts);
   const catalog = new ModelCatalog(config);
   const routing = new RoutingState(config.routing);
-  const providerKeys = new ProviderKeys(cachedVault(vault), env);
+  const keyVault = cachedVault(vault);
+  const providerKeys = new ProviderKeys(keyVault, env);
   const ctx: GatewayContext = {
     catalog,
     routing,
@@ -106,7 +119,7 @@ async function startLocked(opts: GatewayOptions, releaseLock: () => void): Promi
     writer,
     spend,
     privacy: new PrivacyStore(db),
-    zdrListing: new OpenRouterZdrListing({ catalog, keys: providerKeys, agent }),
+    zdrListing: new OpenRouterZdrListing({ catalog: () => ctx.catalog, keys: providerKeys, agent }),
     queries: new UsageQueries(db),
     agent,
     maxBodyBytes: config.server.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -115,10 +128,42 @@ async function startLocked(opts: GatewayOptions, releaseLock: () => void): Promi
     now,
   };
 
-  const sessionToken = randomBytes(32).toString('base64url');
+  const events = new ControlEvents();
+  const stopPublishingUsage = writer.onCommit(() => events.publish('usage'));
+  let discovery: ReturnType<typeof startModelDiscovery> | undefined;
+  const discover = () => startModelDiscovery({ catalog: ctx.catalog, adapters: ctx.adapters, keys: providerKeys, agent, onFound: () => events.publish('models') });
+  // In-flight requests keep the endpoints they resolved from the old catalog and finish on them.
+  const liveConfig = new LiveConfig(configPath, config, (next) => {
+    const catalog = new ModelCatalog(next);
+    catalog.adoptDiscovered(ctx.catalog);
+    ctx.catalog = catalog;
+    discovery?.stop();
+    discovery = discover();
+    events.publish('providers');
+  });
+  const chats = new ChatStore(db);
+  const owner = new OwnerSession();
+  const uiAppKey = ensureUiAppKey(ctx.appKeys);
   const shutdown = new AbortController();
+  let url = '';
+  const control = createControlApi(
+    owner,
+    createControlRoutes({
+      ctx,
+      owner,
+      uiAppKeyId: uiAppKey.id,
+      gatewayUrl: () => url,
+      shutdownSignal: shutdown.signal,
+      vault: keyVault,
+      liveConfig,
+      chats,
+      events,
+    }),
+    ctx.maxBodyBytes,
+  );
   const { server, setPort, idle } = createGatewayServer(ctx, {
-    sessionToken,
+    owner,
+    control,
     rendererDir: opts.rendererDir ?? findRendererDir(),
     shutdownSignal: shutdown.signal,
     extraRoutes: new Map([
@@ -137,20 +182,23 @@ async function startLocked(opts: GatewayOptions, releaseLock: () => void): Promi
   });
   const port = (server.address() as AddressInfo).port;
   setPort(port);
-  const url = `http://127.0.0.1:${port}`;
+  owner.setPort(port);
+  url = `http://127.0.0.1:${port}`;
   const stopFollowingUsage = routing.follow(writer, ctx.queries);
   const spendWatch = new SpendWatch(writer, ctx.queries, ctx.appKeys, spend);
-  const discovery = startModelDiscovery({ catalog, adapters: ctx.adapters, keys: providerKeys, agent });
+  discovery = discover();
   const infoPath = serverInfoPath(dataDir);
   writeFileSync(infoPath, JSON.stringify({ url, port, pid: process.pid }), { mode: 0o600 });
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      discovery.stop();
+      discovery?.stop();
       bodyLog.stop();
       ctx.zdrListing.stop();
       stopFollowingUsage();
+      stopPublishingUsage();
+      events.close();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = setTimeout(() => {
@@ -171,5 +219,14 @@ async function startLocked(opts: GatewayOptions, releaseLock: () => void): Promi
     })();
     return closing;
   };
-  return { url, port, sessionToken, dataDir, vault, spendWatch, close };
+  return {
+    url,
+    port,
+    createLoginUrl: () => `${url}/?login=${owner.issueLogin()}`,
+    issueDesktopLogin: () => owner.issueDesktopLogin(),
+    dataDir,
+    vault,
+    spendWatch,
+    close,
+  };
 }

@@ -1,7 +1,5 @@
 import type { z } from 'zod/mini';
-import type { AppStatus } from '../../shared/usage.js';
-import { readSession, type Session } from './session.js';
-import { appStatusSchema, errorBodySchema } from './status-schema.js';
+import { errorBodySchema } from '../../shared/control/errors.js';
 
 /** A failed control-API call; `status` is 0 when the gateway could not be reached at all. */
 export class ApiError extends Error {
@@ -14,50 +12,51 @@ export class ApiError extends Error {
   }
 }
 
-export interface ApiClient {
-  getStatus(signal?: AbortSignal): Promise<AppStatus>;
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** The page is served by the gateway it talks to, in a browser and in the desktop window alike. */
+export const CONTROL_BASE = '/_app/api';
+
+/**
+ * One typed call to the control API: the session travels as the HttpOnly cookie (same origin),
+ * bodies are JSON, and the answer is checked against the shared schema.
+ */
+export async function callApi<T>(method: Method, path: string, schema: z.ZodMiniType<T>, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const response = await send(method, path, body, signal);
+  if (response.status === 204) return schema.parse(undefined);
+  const json: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) throw new ApiError(response.status, describeFailure(response.status, json));
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new ApiError(response.status, `The gateway sent an unexpected answer for ${path}.`);
+  return parsed.data;
 }
 
-export function createApiClient(session: Session | null): ApiClient {
-  async function getJson<T>(path: string, schema: z.ZodMiniType<T>, signal?: AbortSignal): Promise<T> {
-    if (!session) {
-      throw new ApiError(0, 'This page has no Switchyard session. Open it from the address the gateway prints.');
-    }
-    const response = await send(`${session.apiBase}${path}`, session, signal);
-    const body: unknown = await response.json().catch(() => undefined);
-    if (!response.ok) throw new ApiError(response.status, describeFailure(response.status, body));
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) {
-      throw new ApiError(response.status, `The gateway sent an unexpected answer for ${path}.`);
-    }
-    return parsed.data;
-  }
-
-  return {
-    getStatus: (signal) => getJson('/_app/api/status', appStatusSchema, signal),
-  };
-}
-
-/** The client for the gateway that served this page; later pages reuse it. */
-export const apiClient: ApiClient = createApiClient(readSession());
-
-async function send(url: string, session: Session, signal: AbortSignal | undefined): Promise<Response> {
+/** The raw response, for streams and downloads; failures become ApiErrors like in `callApi`. */
+export async function send(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
+  let response: Response;
   try {
-    return await fetch(url, {
-      headers: { Authorization: `Bearer ${session.token}`, Accept: 'application/json' },
+    response = await fetch(`${CONTROL_BASE}${path}`, {
+      method,
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
       cache: 'no-store',
       signal,
     });
   } catch (err) {
     if (signal?.aborted) throw err;
-    throw new ApiError(0, `Can't reach the Switchyard gateway at ${session.apiBase}. Is it still running?`);
+    throw new ApiError(0, "Can't reach the Switchyard gateway. Is it still running?");
   }
+  return response;
+}
+
+export async function failureOf(response: Response): Promise<ApiError> {
+  const json: unknown = await response.json().catch(() => undefined);
+  return new ApiError(response.status, describeFailure(response.status, json));
 }
 
 function describeFailure(status: number, body: unknown): string {
-  if (status === 401) {
-    return 'The gateway no longer accepts this session (it may have restarted). Reload the page.';
-  }
   const parsed = errorBodySchema.safeParse(body);
-  return parsed.success ? parsed.data.error.message : `The gateway answered HTTP ${status}.`;
+  if (parsed.success) return parsed.data.error.message;
+  return `The gateway answered HTTP ${status}.`;
 }

@@ -1,26 +1,21 @@
-/** How the UI authenticates to the control API of the gateway that served it. */
-export interface Session {
-  /** Origin of the gateway, without a trailing slash. */
-  apiBase: string;
-  token: string;
-}
-
-/** The text the gateway replaces in index.html; still present means the page was not served by it. */
-const UNFILLED_TOKEN = '__SWITCHYARD_SESSION__';
+import { sessionInfoSchema } from '../../shared/control/session.js';
+import { ApiError, callApi } from './client.js';
 
 /**
- * The desktop app hands the session over through the preload bridge; in a browser the
- * gateway writes the token into a meta tag of the page it serves.
+ * Signs this page in to the control API. A browser carries the HttpOnly cookie the login link
+ * set; the desktop window asks its main process for a one-time login token and redeems it.
+ * False when there is no session and no way to get one (a browser that never had the link).
  */
-export function readSession(): Session | null {
+export async function ensureSession(): Promise<boolean> {
+  try {
+    await callApi('GET', '/session', sessionInfoSchema);
+    return true;
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 401) throw err;
+  }
   const bridge = window.switchyard;
-  if (bridge) return { apiBase: trimSlash(bridge.apiBase), token: bridge.token };
-
-  const token = document.querySelector<HTMLMetaElement>('meta[name="switchyard-session"]')?.content;
-  if (!token || token === UNFILLED_TOKEN) return null;
-  return { apiBase: window.location.origin, token };
-}
-
-function trimSlash(url: string): string {
-  return url.endsWith('/') ? url.slice(0, -1) : url;
+  if (!bridge) return false;
+  const login = await bridge.requestLogin();
+  await callApi('POST', '/session', sessionInfoSchema, { login });
+  return true;
 }

@@ -9,9 +9,7 @@ export function ConnectionNotice({ message, stale }: ConnectionNoticeProps) {
     <div className="notice notice-error" role="alert">
       <p className="notice-title">Can't load the gateway status</p>
       <p>{message}</p>
-      <p className="notice-detail">
-        {stale ? 'Showing the last data received. ' : ''}Retrying every few seconds.
-      </p>
+      {stale && <p className="notice-detail">Showing the last data received; it refreshes when the gateway is back.</p>}
     </div>
   );
 }

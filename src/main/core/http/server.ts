@@ -1,9 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { GatewayError } from '../../../shared/errors.js';
 import type { GatewayContext } from '../gateway-context.js';
-import { authenticate, checkSessionToken } from './auth.js';
+import { authenticate } from './auth.js';
 import { readJsonObject } from './body.js';
-import { controlApi } from './control-api.js';
 import { getActivity } from './activity-handler.js';
 import { getCredits } from './credits-handler.js';
 import { getGeneration } from './generation-handler.js';
@@ -15,11 +14,15 @@ import { getModel, listEndpoints, listModels } from './models-handler.js';
 import { proxyOperation } from './proxy-handler.js';
 import { sendError, sendJson } from './respond.js';
 import { serveStatic } from './static-files.js';
+import type { OwnerSession } from './owner-session.js';
 import type { Operation } from '../providers/provider-adapter.js';
 import type { AppKey } from '../secrets/app-keys.js';
 
 export interface HttpOptions {
-  sessionToken: string;
+  /** Who may use the control API and the web UI's login link. */
+  owner: OwnerSession;
+  /** The control API (`/_app/api/…`); it checks the owner's session itself. */
+  control(req: IncomingMessage, res: ServerResponse, method: string, path: string, query: URLSearchParams): Promise<void>;
   rendererDir: string | undefined;
   /** Aborts in-flight upstream requests when shutdown stops waiting for them. */
   shutdownSignal: AbortSignal;
@@ -121,12 +124,13 @@ export function createGatewayServer(ctx: GatewayContext, opts: HttpOptions): Gat
       }
       throw notFound(method, path);
     }
-    if (path.startsWith('/_app/api/')) {
-      checkSessionToken(req, opts.sessionToken);
-      if (method === 'POST') checkJsonContentType(req);
-      return sendJson(res, 200, await controlApi(ctx, method, path, `http://127.0.0.1:${port}`), { 'cache-control': 'no-store' });
+    if (path.startsWith('/_app/api/')) return opts.control(req, res, method, path, searchParams());
+    if (method === 'GET' || method === 'HEAD') {
+      const params = searchParams();
+      const login = params.get('login');
+      if (login !== null) return redeemLoginLink(res, opts.owner, login, path, params);
+      return serveStatic(res, opts.rendererDir, path);
     }
-    if (method === 'GET' || method === 'HEAD') return serveStatic(res, opts.rendererDir, path, opts.sessionToken);
     throw notFound(method, path);
   }
 
@@ -169,6 +173,24 @@ export function createGatewayServer(ctx: GatewayContext, opts: HttpOptions): Gat
       origins = loopbackOrigins(p);
     },
   };
+}
+
+/**
+ * `/?login=TOKEN` (printed by `serve`): spends the token, sets the session cookie and sends the
+ * browser to the same page without the token, so it stays out of history and the address bar.
+ * A spent or unknown token just lands on the page, which explains how to sign in.
+ */
+function redeemLoginLink(res: ServerResponse, owner: OwnerSession, token: string, path: string, params: URLSearchParams): void {
+  const cookie = owner.redeem(token);
+  params.delete('login');
+  const rest = params.toString();
+  res.writeHead(303, {
+    location: `${path}${rest ? `?${rest}` : ''}`,
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+    ...(cookie ? { 'set-cookie': cookie } : {}),
+  });
+  res.end();
 }
 
 /** Spend figures change with every request. */

@@ -30,12 +30,15 @@ export function findRendererDir(start = dirname(fileURLToPath(import.meta.url)))
   return undefined;
 }
 
+/** The one CSP of the UI, in the browser and in the desktop window alike (both load it from here). */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'content-security-policy': CONTENT_SECURITY_POLICY,
 };
 
 /**
@@ -57,8 +60,8 @@ async function uiFile(rootDir: string, path: string): Promise<string | undefined
   }
 }
 
-/** Serves the web UI; index.html carries the per-launch session token for the control API. */
-export async function serveStatic(res: ServerResponse, rootDir: string | undefined, path: string, sessionToken: string): Promise<void> {
+/** Serves the web UI. It carries no credential: the owner's session is an HttpOnly cookie (owner-session.ts). */
+export async function serveStatic(res: ServerResponse, rootDir: string | undefined, path: string): Promise<void> {
   if (!rootDir) {
     const body = JSON.stringify(errorBody(404, 'The web UI is not built: run `npm run build:web`'));
     res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' }).end(body);
@@ -67,8 +70,7 @@ export async function serveStatic(res: ServerResponse, rootDir: string | undefin
   // Client-side routes, and anything that is not a file of the UI, get the app shell.
   const file = (await uiFile(rootDir, path)) ?? join(rootDir, 'index.html');
   const ext = extname(file);
-  let body: Buffer | string = await readFile(file);
-  if (ext === '.html') body = body.toString('utf8').replaceAll('__SWITCHYARD_SESSION__', sessionToken);
+  const body = await readFile(file);
   res.writeHead(200, {
     'content-type': TYPES[ext] ?? 'application/octet-stream',
     'cache-control': ext === '.html' ? 'no-store' : 'public, max-age=3600',

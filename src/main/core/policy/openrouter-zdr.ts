@@ -21,7 +21,8 @@ export class OpenRouterZdrListing {
   private readonly controller = new AbortController();
 
   constructor(
-    private readonly deps: { catalog: ModelCatalog; keys: ProviderKeys; agent: Agent },
+    /** `catalog` is read on each use: a config change from the UI replaces the catalog. */
+    private readonly deps: { catalog: () => ModelCatalog; keys: ProviderKeys; agent: Agent },
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -37,7 +38,7 @@ export class OpenRouterZdrListing {
   }
 
   private async read(providerId: string): Promise<void> {
-    const provider = this.deps.catalog.providers.get(providerId);
+    const provider = this.deps.catalog().providers.get(providerId);
     if (!provider || this.controller.signal.aborted) return;
     this.reading.add(providerId);
     try {

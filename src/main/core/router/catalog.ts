@@ -120,6 +120,19 @@ export class ModelCatalog {
     return found ? [...found.keys()] : [];
   }
 
+  /**
+   * Takes over what discovery found for providers configured exactly as before, so a config
+   * change from the UI does not blank the model lists of the providers it did not touch.
+   */
+  adoptDiscovered(previous: ModelCatalog): void {
+    for (const [id, found] of previous.discovered) {
+      const before = previous.providers.get(id);
+      const now = this.providers.get(id);
+      if (before && now && JSON.stringify(before.config) === JSON.stringify(now.config)) this.discovered.set(id, found);
+    }
+    this.resolved.clear();
+  }
+
   needsDiscovery(): ResolvedProvider[] {
     return [...this.providers.values()].filter((p) => p.config.models === undefined);
   }

@@ -63,6 +63,8 @@ export function startModelDiscovery(opts: {
   agent: Agent;
   intervalMs?: number;
   retryMs?: number;
+  /** Called after a provider's list was taken in (the UI refreshes its model picker). */
+  onFound?: (providerId: string) => void;
 }): { refresh(): Promise<void>; stop(): void } {
   const controller = new AbortController();
   let retryTimer: NodeJS.Timeout | undefined;
@@ -80,6 +82,7 @@ export function startModelDiscovery(opts: {
         return false;
       }
       opts.catalog.setDiscovered(provider.id, discoveredModels(adapter, await res.body.json()));
+      opts.onFound?.(provider.id);
       return true;
     } catch {
       // Unreachable right now (a local server that is not running): asked again later.

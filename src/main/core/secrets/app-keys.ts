@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataVersionWatch } from '../usage/data-version.js';
 import type { Db } from '../usage/usage-db.js';
+import { UI_APP_KEY_NAME } from './ui-app-key.js';
 
 export const APP_KEY_PREFIX = 'sk-sy-';
 const APP_KEY_PATTERN = /^sk-sy-[A-Za-z0-9_-]{43}$/;
@@ -160,7 +161,9 @@ export class AppKeyStore {
     return fromDb(row);
   }
 
+  /** The UI's built-in key can be limited or disabled but not revoked: the UI would lose its chats' key. */
   revoke(name: string): boolean {
+    if (name === UI_APP_KEY_NAME) throw new AppKeyError(`"${UI_APP_KEY_NAME}" is the UI's built-in key: limit or disable it instead`);
     const info = this.db
       .prepare('UPDATE app_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL')
       .run(Date.now(), name);

@@ -1,12 +1,10 @@
 import type { AppStatus } from '../../../shared/usage.js';
-import { GatewayError } from '../../../shared/errors.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { toUsageRow } from '../usage/usage-record.js';
+import type { ControlRoute } from './control-router.js';
 
-/** The UI's private API (DESIGN.md §4: not a public contract). */
-export async function controlApi(ctx: GatewayContext, method: string, path: string, url: string): Promise<unknown> {
-  if (method === 'GET' && path === '/_app/api/status') return status(ctx, url);
-  throw new GatewayError(404, 'not_found', `No control route ${method} ${path}`);
+export function statusRoutes(ctx: GatewayContext, gatewayUrl: () => string): ControlRoute[] {
+  return [{ method: 'GET', path: '/status', run: () => status(ctx, gatewayUrl()) }];
 }
 
 async function status(ctx: GatewayContext, url: string): Promise<AppStatus> {
@@ -21,5 +19,7 @@ async function status(ctx: GatewayContext, url: string): Promise<AppStatus> {
   );
   const pending = [...ctx.writer.pendingRows()].reverse();
   const recent = [...pending, ...ctx.queries.recent(20)].slice(0, 20).map(toUsageRow);
-  return { url, version: ctx.version, dataDir: ctx.dataDir, providers, recent };
+  const today = new Date().toISOString().slice(0, 10);
+  const todayCostUsd = ctx.queries.spendPerDayPerModel(today).reduce((sum, row) => sum + (row.cost ?? 0), 0);
+  return { url, version: ctx.version, dataDir: ctx.dataDir, providers, recent, todayCostUsd };
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod/mini';
-import type { AppStatus, ProviderStatus, UsageRow } from '../../shared/usage.js';
+import type { AppStatus, ProviderStatus, UsageRow } from '../usage.js';
 
 // Annotated with the shared interfaces so the schema and the wire types cannot drift apart.
-const usageRowSchema: z.ZodMiniType<UsageRow> = z.object({
+export const usageRowSchema: z.ZodMiniType<UsageRow> = z.object({
   id: z.string(),
   created_at: z.string(),
   app_key: z.nullable(z.string()),
@@ -31,14 +31,12 @@ const providerStatusSchema: z.ZodMiniType<ProviderStatus> = z.object({
   models: z.array(z.string()),
 });
 
+/** `GET /_app/api/status`. */
 export const appStatusSchema: z.ZodMiniType<AppStatus> = z.object({
   url: z.string(),
   version: z.string(),
   dataDir: z.string(),
   providers: z.array(providerStatusSchema),
   recent: z.array(usageRowSchema),
-});
-
-export const errorBodySchema = z.object({
-  error: z.object({ message: z.string() }),
+  todayCostUsd: z.number(),
 });

@@ -1,0 +1,44 @@
+import type { ChatStore } from '../chats/chat-store.js';
+import type { LiveConfig } from '../config/live-config.js';
+import type { GatewayContext } from '../gateway-context.js';
+import type { OwnerSession } from '../http/owner-session.js';
+import type { CachedKeyVault } from '../secrets/cached-vault.js';
+import { chatRoutes } from './chat-routes.js';
+import type { ControlEvents } from './control-events.js';
+import type { ControlRoute } from './control-router.js';
+import { conversationsRoutes } from './conversations-routes.js';
+import { eventsRoutes } from './events-routes.js';
+import { modelsRoutes } from './models-routes.js';
+import { providersRoutes } from './providers-routes.js';
+import { sessionRoutes } from './session-routes.js';
+import { statusRoutes } from './status-routes.js';
+import { vaultRoutes } from './vault-routes.js';
+
+/** What the control API's handlers share; built once by `startGateway`. */
+export interface ControlDeps {
+  ctx: GatewayContext;
+  owner: OwnerSession;
+  /** The UI's built-in app key (secrets/ui-app-key.ts), looked up per request so a new limit or a disable applies at once. */
+  uiAppKeyId: number;
+  gatewayUrl(): string;
+  shutdownSignal: AbortSignal;
+  /** The server's own vault view: keys written through it are used at once. */
+  vault: CachedKeyVault;
+  liveConfig: LiveConfig;
+  chats: ChatStore;
+  events: ControlEvents;
+}
+
+/** Every control route, one file per resource. */
+export function createControlRoutes(deps: ControlDeps): ControlRoute[] {
+  return [
+    ...sessionRoutes(deps.owner),
+    ...statusRoutes(deps.ctx, deps.gatewayUrl),
+    ...providersRoutes(deps),
+    ...vaultRoutes(deps.vault),
+    ...modelsRoutes(deps.ctx),
+    ...chatRoutes(deps),
+    ...conversationsRoutes(deps.chats, deps.events),
+    ...eventsRoutes(deps.events),
+  ];
+}

@@ -1,0 +1,36 @@
+import type { ModelView } from '../../../shared/control/models.js';
+import { listModels } from '../http/models-handler.js';
+import type { GatewayContext } from '../gateway-context.js';
+import type { ControlRoute } from './control-router.js';
+
+type Described = ReturnType<typeof listModels>['data'][number];
+
+function variantsOf(model: Described): ModelView['variants'] {
+  const variants: ModelView['variants'] = [];
+  // Price and speed ordering only choose among several endpoints.
+  if (model.endpoints.length > 1) variants.push('floor', 'nitro');
+  if (model.pricing?.prompt === '0' && model.pricing.completion === '0') variants.push('free');
+  variants.push('online');
+  return variants;
+}
+
+/** Every model the gateway serves, for the model picker; the same catalog as GET /v1/models. */
+export function modelsRoutes(ctx: GatewayContext): ControlRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/models',
+      run: (): { models: ModelView[] } => ({
+        models: listModels(ctx).data.map((m) => ({
+          id: m.id,
+          name: m.name,
+          providers: [...new Set(m.endpoints.map((e) => e.provider))],
+          contextLength: m.context_length,
+          promptPrice: m.pricing?.prompt ?? null,
+          completionPrice: m.pricing?.completion ?? null,
+          variants: variantsOf(m),
+        })),
+      }),
+    },
+  ];
+}

@@ -1,0 +1,180 @@
+import { create } from 'zustand';
+import type { ChatMessage, ConversationTotals } from '../../shared/control/conversations.js';
+import { streamChat } from '../api/chat-stream.js';
+import { control } from '../api/control.js';
+import { frameThrottle } from './frame-throttle.js';
+import { useRouter } from './router.js';
+
+export interface Thread {
+  /** Null until the first answer is saved. */
+  id: string | null;
+  title: string;
+  model: string;
+  messages: ChatMessage[];
+  /** As the server added them up for the saved thread. */
+  totals: ConversationTotals | null;
+}
+
+export interface LiveAnswer {
+  content: string;
+  reasoning: string;
+}
+
+interface ChatState {
+  thread: Thread;
+  /** The answer being streamed, painted at most once a frame. */
+  live: LiveAnswer | null;
+  error: string | null;
+  open(id: string): Promise<void>;
+  startNew(model: string): void;
+  setModel(model: string): void;
+  send(text: string): Promise<void>;
+  stop(): void;
+  /** Asks again for the answer at `index`, dropping it and what followed. */
+  regenerate(index: number): Promise<void>;
+  /** Replaces the question at `index` and asks again from there. */
+  editAndResend(index: number, text: string): Promise<void>;
+  rename(title: string): Promise<void>;
+  remove(): Promise<void>;
+}
+
+let abort: AbortController | undefined;
+
+function newId(): string {
+  return crypto.randomUUID();
+}
+
+function titleFrom(text: string): string {
+  const line = text.trim().split('\n', 1)[0] ?? '';
+  return line.length > 60 ? `${line.slice(0, 57)}…` : line || 'New chat';
+}
+
+const message = (errorOf: unknown) => (errorOf instanceof Error ? errorOf.message : String(errorOf));
+
+export const useChat = create<ChatState>()((set, get) => {
+  /** Streams an answer to `history` (which ends with the question), then saves the thread. */
+  async function answer(history: ChatMessage[]): Promise<void> {
+    abort?.abort();
+    const controller = new AbortController();
+    abort = controller;
+    const model = get().thread.model;
+    set((s) => ({ thread: { ...s.thread, messages: history }, live: { content: '', reasoning: '' }, error: null }));
+    let latest: LiveAnswer = { content: '', reasoning: '' };
+    const paint = frameThrottle<LiveAnswer>((live) => {
+      if (abort === controller) set({ live });
+    });
+    const started = performance.now();
+    let reply: ChatMessage;
+    try {
+      const result = await streamChat(
+        model,
+        history.map((m) => ({ role: m.role, content: m.content })),
+        (content, reasoning) => {
+          latest = { content, reasoning };
+          paint.push(latest);
+        },
+        controller.signal,
+      );
+      reply = {
+        id: newId(),
+        role: 'assistant',
+        content: result.content,
+        ...(result.reasoning ? { reasoning: result.reasoning } : {}),
+        state: result.error ? 'error' : 'done',
+        ...(result.error ? { error: result.error } : {}),
+        meta: result.meta,
+        createdAt: Date.now(),
+      };
+    } catch (err) {
+      const stopped = controller.signal.aborted;
+      reply = {
+        id: newId(),
+        role: 'assistant',
+        content: latest.content,
+        ...(latest.reasoning ? { reasoning: latest.reasoning } : {}),
+        state: stopped ? 'stopped' : 'error',
+        ...(stopped ? {} : { error: message(err) }),
+        meta: { model, generationId: null, promptTokens: null, completionTokens: null, reasoningTokens: null, cost: null, latencyMs: performance.now() - started, finishReason: null },
+        createdAt: Date.now(),
+      };
+    }
+    paint.flush();
+    if (abort !== controller) return;
+    abort = undefined;
+    const messages = [...history, reply];
+    set((s) => ({ thread: { ...s.thread, messages }, live: null }));
+    await save(messages);
+  }
+
+  async function save(messages: ChatMessage[]): Promise<void> {
+    try {
+      let { id } = get().thread;
+      if (!id) {
+        const created = await control.createConversation(get().thread.model, titleFrom(messages[0]?.content ?? ''));
+        id = created.id;
+        set((s) => ({ thread: { ...s.thread, id, title: created.title } }));
+        useRouter.getState().go({ screen: 'chat', conversationId: id });
+      }
+      const saved = await control.saveMessages(id, messages);
+      set((s) => ({ thread: { ...s.thread, totals: saved.totals } }));
+    } catch (err) {
+      set({ error: `The conversation could not be saved: ${message(err)}` });
+    }
+  }
+
+  return {
+    thread: { id: null, title: 'New chat', model: '', messages: [], totals: null },
+    live: null,
+    error: null,
+    async open(id) {
+      if (get().thread.id === id) return;
+      abort?.abort();
+      abort = undefined;
+      try {
+        const conversation = await control.conversation(id);
+        const { title, model, messages, totals } = conversation;
+        set({ thread: { id, title, model, messages, totals }, live: null, error: null });
+      } catch (err) {
+        set({ error: message(err) });
+      }
+    },
+    startNew(model) {
+      abort?.abort();
+      abort = undefined;
+      set({ thread: { id: null, title: 'New chat', model, messages: [], totals: null }, live: null, error: null });
+    },
+    setModel(model) {
+      const { id } = get().thread;
+      set((s) => ({ thread: { ...s.thread, model } }));
+      if (id) void control.updateConversation(id, { model }).catch((err: unknown) => set({ error: message(err) }));
+    },
+    async send(text) {
+      const question: ChatMessage = { id: newId(), role: 'user', content: text, createdAt: Date.now() };
+      await answer([...get().thread.messages, question]);
+    },
+    stop() {
+      abort?.abort();
+    },
+    async regenerate(index) {
+      await answer(get().thread.messages.slice(0, index));
+    },
+    async editAndResend(index, text) {
+      const messages = get().thread.messages;
+      const edited = { ...(messages[index] as ChatMessage), content: text };
+      await answer([...messages.slice(0, index), edited]);
+    },
+    async rename(title) {
+      const { id } = get().thread;
+      set((s) => ({ thread: { ...s.thread, title } }));
+      if (id) await control.updateConversation(id, { title }).catch((err: unknown) => set({ error: message(err) }));
+    },
+    async remove() {
+      const { id, model } = get().thread;
+      if (id) await control.deleteConversation(id).catch((err: unknown) => set({ error: message(err) }));
+      get().startNew(model);
+      useRouter.getState().go({ screen: 'chat' });
+    },
+  };
+});
+
+export const isStreaming = (state: ChatState) => state.live !== null;

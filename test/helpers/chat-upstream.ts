@@ -1,0 +1,62 @@
+/**
+ * An OpenAI-compatible upstream for UI tests: it lists models and streams answers in the
+ * chunk shape of test/fixtures/openai/extracted/stream_text_include_usage.sse (role chunk,
+ * content deltas, finish chunk, usage chunk, [DONE]). It checks the provider key and, like
+ * OpenAI, quotes a wrong one in its 401, so tests can prove the gateway never passes it on.
+ */
+import type { MockReply, MockUpstream, UpstreamRequest } from './mock-upstream.js';
+import { startMockUpstream } from './mock-upstream.js';
+
+export const UPSTREAM_MODELS = ['gpt-4o-mini', 'gpt-4o', 'o3-mini'];
+
+function chunk(model: string, delta: Record<string, unknown>, finish: string | null = null, usage: unknown = null): string {
+  const body = { id: 'chatcmpl-ui', object: 'chat.completion.chunk', created: 1755691077, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], usage };
+  return `data: ${JSON.stringify(body)}\n\n`;
+}
+
+function lastUserText(request: UpstreamRequest): string {
+  const body = request.body as { messages?: { role: string; content: unknown }[] };
+  const user = [...(body.messages ?? [])].reverse().find((m) => m.role === 'user');
+  return typeof user?.content === 'string' ? user.content : '';
+}
+
+/** Words of the answer: "long" in the prompt makes it 300 more pieces, sent 10 ms apart (stop has time to act). */
+function answerPieces(model: string, prompt: string, host: string): string[] {
+  const head = [`**${model}** `, 'answers: ', prompt.replace(/long/g, '').trim() || 'hello', '.'];
+  // Markdown that would leak the chat if rendered as is: a remote image, a data image, a script link.
+  if (prompt.includes('image')) {
+    return [...head, `\n\n![tracker](http://${host}/track.png?chat=secret) `, '![inline](data:image/png;base64,iVBORw0KGgo=) ', '[run](javascript:alert(1)) ', '[docs](https://example.com/docs)'];
+  }
+  if (!prompt.includes('long')) return head;
+  return [...head, '\n\n', ...Array.from({ length: 300 }, (_, i) => `word${i} `)];
+}
+
+export async function startChatUpstream(key: string): Promise<MockUpstream> {
+  const upstream = await startMockUpstream();
+  const authorized = (request: UpstreamRequest): MockReply | undefined =>
+    request.headers.authorization === `Bearer ${key}`
+      ? undefined
+      : { status: 401, body: { error: { message: `Incorrect API key provided: ${request.headers.authorization?.slice(7) ?? ''}`, type: 'invalid_request_error', code: 'invalid_api_key' } } };
+  upstream.on('GET', '/v1/models', (request) => authorized(request) ?? { body: { object: 'list', data: UPSTREAM_MODELS.map((id) => ({ id, object: 'model', owned_by: 'mock' })) } });
+  upstream.on('POST', '/v1/chat/completions', (request) => {
+    const refused = authorized(request);
+    if (refused) return refused;
+    const model = (request.body as { model: string }).model;
+    const prompt = lastUserText(request);
+    const pieces = answerPieces(model, prompt, request.headers.host ?? '');
+    const usage = { prompt_tokens: 12, completion_tokens: pieces.length, total_tokens: 12 + pieces.length };
+    if ((request.body as { stream?: boolean }).stream !== true) {
+      const message = { role: 'assistant', content: pieces.join('') };
+      return { body: { id: 'chatcmpl-ui', object: 'chat.completion', created: 1755691077, model, choices: [{ index: 0, message, finish_reason: 'stop' }], usage } };
+    }
+    const sse = [
+      chunk(model, { role: 'assistant', content: '' }),
+      ...pieces.map((content) => chunk(model, { content })),
+      chunk(model, {}, 'stop'),
+      `data: ${JSON.stringify({ id: 'chatcmpl-ui', object: 'chat.completion.chunk', created: 1755691077, model, choices: [], usage })}\n\n`,
+      'data: [DONE]\n\n',
+    ].join('');
+    return { headers: { 'content-type': 'text/event-stream' }, sse, chunkDelayMs: prompt.includes('long') ? 10 : 5 };
+  });
+  return upstream;
+}
