@@ -101,7 +101,8 @@ describe('main window', () => {
 describe('window background follows the theme', () => {
   it("matches the UI's own page background in light and dark", () => {
     const css = readFileSync(join(ROOT, 'src/renderer/styles/base.css'), 'utf8');
-    const [light, dark] = [...css.matchAll(/--bg:\s*(#[0-9a-f]{6})/gi)].map((m) => m[1]);
+    const [, light, dark] = /--bg:\s*light-dark\(\s*(#[0-9a-f]{6})\s*,\s*(#[0-9a-f]{6})\s*\)/i.exec(css) ?? [];
+    expect(light).toBeDefined();
     expect(WINDOW_BACKGROUND).toEqual({ light, dark });
   });
 

@@ -119,8 +119,9 @@ describe('a new user, in the browser against serve', () => {
     const meta = await lastAnswer().getByTestId('meta-line').innerText();
     expect(meta).toContain('mock/gpt-4o-mini');
     expect(meta).toMatch(/12 in · \d+ out/);
-    // A loopback server is free unless priced (DESIGN §3): the gateway's figure is $0, not "unknown".
-    expect(meta).toContain('$0');
+    // A generic server on loopback is not local unless declared (DESIGN §3): unpriced, so its cost is "unknown", never $0.
+    expect(meta).toContain('cost unknown');
+    expect(meta).not.toContain('$0');
     expect(meta).toMatch(/\d+ ms|\d\.\d+ s/);
     await expect.poll(() => page.getByRole('link', { name: 'hello there' }).count(), WAIT).toBe(1);
     await audit('chat');
@@ -175,7 +176,7 @@ describe('a new user, in the browser against serve', () => {
     expect(columns[0]).toContain('gpt-4o-mini answers: compare me');
     expect(columns[1]).toContain('gpt-4o answers: compare me');
     expect(columns[2]).toContain('o3-mini answers: compare me');
-    for (const meta of await page.getByTestId('compare-meta').allInnerTexts()) expect(meta).toMatch(/tokens out[\s\S]*\$0[\s\S]*(ms|s)/);
+    for (const meta of await page.getByTestId('compare-meta').allInnerTexts()) expect(meta).toMatch(/tokens out[\s\S]*cost unknown[\s\S]*(ms|s)/);
     await audit('compare');
     await screenshot('compare');
   });
@@ -215,7 +216,7 @@ describe('a new user, in the browser against serve', () => {
     await link.click();
     await expect.poll(() => page.getByTestId('assistant-message').count(), WAIT).toBe(3);
     expect(await page.getByTestId('user-message').allInnerTexts()).toEqual(['hello there', 'a long story', 'after the switch']);
-    expect(await page.getByTestId('chat-totals').innerText()).toMatch(/tokens · \$0/);
+    expect(await page.getByTestId('chat-totals').innerText()).toMatch(/tokens · cost unknown/);
     const download = page.waitForEvent('download', WAIT);
     await page.getByRole('link', { name: 'Markdown' }).click();
     const file = await (await download).path();
