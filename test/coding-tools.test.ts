@@ -4,8 +4,7 @@
  * Claude Code over /v1/messages, Codex over /v1/responses, Gemini CLI over Gemini's own API and
  * opencode over /v1/chat/completions, each on models of other providers than its own. Each run
  * must exit 0, print the recorded answer and leave usage rows with the recorded tokens and their
- * cost. Telemetry, update checks and plugin downloads are off; nothing leaves 127.0.0.1 but what
- * a tool tries and tolerates failing (Codex's plugin sync).
+ * cost. Telemetry, update checks and plugin syncs are off, so the tools need no network.
  *
  * The tool-call round trips replay a recorded tool-call stream with the tool's own tool name and
  * arguments put in place of the recorded ones (a recording cannot name Claude Code's `Read` or
@@ -323,6 +322,9 @@ function codexSetup(model: string): (home: string) => Record<string, string> {
         'check_for_update_on_startup = false',
         '[analytics]',
         'enabled = false',
+        // Its curated-plugin sync would reach for GitHub at start.
+        '[features]',
+        'plugins = false',
         '[model_providers.switchyard]',
         'name = "Switchyard"',
         `base_url = "${serve.url}/v1"`,
