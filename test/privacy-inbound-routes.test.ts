@@ -18,6 +18,7 @@ import { openDb, type Db } from '../src/main/core/usage/usage-db.js';
 import { UsageQueries } from '../src/main/core/usage/usage-queries.js';
 import { startHarness, type Harness } from './helpers/gateway-harness.js';
 import type { MockReply, UpstreamRequest } from './helpers/mock-upstream.js';
+import { openAiEcho, placeholdersIn } from './helpers/placeholder-streams.js';
 
 const SECRET = 'AKIAZ7XTQ4PL2MNB6WUD';
 const EMAIL = 'zoë.müller@example.com';
@@ -25,7 +26,6 @@ const EMAIL = 'zoë.müller@example.com';
 const PROMPT = `Deploy with key ${SECRET} and mail ${EMAIL} when done 🙂 [[NOTE`;
 const GEMINI_MODEL = 'gem/gemini-2.5-pro';
 
-const placeholdersIn = (text: string) => text.match(/\[\[[A-Z_]+_\d+\]\]/g) ?? [];
 const argsFor = (text: string) => ({ to: placeholdersIn(text).join(',') });
 const RESTORED_ARGS = { to: `${SECRET},${EMAIL}` };
 
@@ -50,25 +50,9 @@ function upstreamText(req: UpstreamRequest): string {
 
 const sse = (data: object, event?: string) => `${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
 
-/** OpenAI chat SSE echoing `text` one character per chunk, then tool-call arguments carrying the placeholders. */
-function chatEcho(text: string): string {
-  const chunk = (delta: object, finish: string | null = null) =>
-    sse({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
-  const args = JSON.stringify(argsFor(text));
-  return [
-    chunk({ role: 'assistant', content: '' }),
-    ...[...text].map((ch) => chunk({ content: ch })),
-    chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'send', arguments: '' } }] }),
-    ...[...args].map((ch) => chunk({ tool_calls: [{ index: 0, function: { arguments: ch } }] })),
-    chunk({}, 'tool_calls'),
-    sse({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [], usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 } }),
-    'data: [DONE]\n\n',
-  ].join('');
-}
-
 function chatReply(req: UpstreamRequest): MockReply {
   const text = upstreamText(req);
-  if ((req.body as Json).stream) return { sse: chatEcho(text) };
+  if ((req.body as Json).stream) return { sse: openAiEcho(text) };
   return {
     body: {
       id: 'c1', object: 'chat.completion', created: 1, model: 'm',
