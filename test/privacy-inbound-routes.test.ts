@@ -422,6 +422,28 @@ describe('redaction on the Gemini routes', () => {
   });
 });
 
+describe('redaction fails closed on both routes', () => {
+  it('a detector that errors refuses the request in the route\'s own error shape; nothing goes upstream', async () => {
+    const { key, appKey } = new AppKeyStore(db).create({ name: 'broken-pattern' });
+    // Written past the API's validation, as an older version or a hand edit could leave it.
+    db.prepare('INSERT INTO app_key_privacy (app_key_id, settings) VALUES (?, ?)').run(appKey.id, JSON.stringify({
+      rules: { dataCollection: 'allow', zdr: false, localOnly: false },
+      logging: { bodies: false, retentionDays: 30 },
+      redaction: { mode: 'mask', secrets: true, pii: true, custom: [{ name: 'bad', pattern: '(unclosed' }], allow: [], attachments: 'block' },
+    }));
+    await new Promise((r) => setTimeout(r, 150));
+    const sent = await sentDuring(async () => {
+      await expect(openai(key).responses.create({ model: 'oai/gpt-4o', input: PROMPT })).rejects.toMatchObject({ status: 500 });
+      const res = await geminiFetch(key, GEMINI_MODEL, 'streamGenerateContent', { contents: [{ role: 'user', parts: [{ text: PROMPT }] }] }, '?alt=sse');
+      expect(res.status).toBe(500);
+      const body = (await res.json()) as { error: { status: string; message: string } };
+      expect(body.error.status).toBe('INTERNAL');
+      expect(body.error.message).toContain('nothing left this machine');
+    });
+    expect(sent).toEqual([]);
+  });
+});
+
 describe('opt-in body logging on both routes', () => {
   it('keeps the prompt as sent and the answer as received for a logging key', async () => {
     const response = await openai(keys.logged).responses.create({ model: 'oai/gpt-4o', input: 'log-me-responses' });
