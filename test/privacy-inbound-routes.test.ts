@@ -18,6 +18,7 @@ import { openDb, type Db } from '../src/main/core/usage/usage-db.js';
 import { UsageQueries } from '../src/main/core/usage/usage-queries.js';
 import { startHarness, type Harness } from './helpers/gateway-harness.js';
 import type { MockReply, UpstreamRequest } from './helpers/mock-upstream.js';
+import { openAiEcho, placeholdersIn } from './helpers/placeholder-streams.js';
 
 const SECRET = 'AKIAZ7XTQ4PL2MNB6WUD';
 const EMAIL = 'zoë.müller@example.com';
@@ -25,7 +26,6 @@ const EMAIL = 'zoë.müller@example.com';
 const PROMPT = `Deploy with key ${SECRET} and mail ${EMAIL} when done 🙂 [[NOTE`;
 const GEMINI_MODEL = 'gem/gemini-2.5-pro';
 
-const placeholdersIn = (text: string) => text.match(/\[\[[A-Z_]+_\d+\]\]/g) ?? [];
 const argsFor = (text: string) => ({ to: placeholdersIn(text).join(',') });
 const RESTORED_ARGS = { to: `${SECRET},${EMAIL}` };
 
@@ -50,25 +50,9 @@ function upstreamText(req: UpstreamRequest): string {
 
 const sse = (data: object, event?: string) => `${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
 
-/** OpenAI chat SSE echoing `text` one character per chunk, then tool-call arguments carrying the placeholders. */
-function chatEcho(text: string): string {
-  const chunk = (delta: object, finish: string | null = null) =>
-    sse({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
-  const args = JSON.stringify(argsFor(text));
-  return [
-    chunk({ role: 'assistant', content: '' }),
-    ...[...text].map((ch) => chunk({ content: ch })),
-    chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'send', arguments: '' } }] }),
-    ...[...args].map((ch) => chunk({ tool_calls: [{ index: 0, function: { arguments: ch } }] })),
-    chunk({}, 'tool_calls'),
-    sse({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [], usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 } }),
-    'data: [DONE]\n\n',
-  ].join('');
-}
-
 function chatReply(req: UpstreamRequest): MockReply {
   const text = upstreamText(req);
-  if ((req.body as Json).stream) return { sse: chatEcho(text) };
+  if ((req.body as Json).stream) return { sse: openAiEcho(text) };
   return {
     body: {
       id: 'c1', object: 'chat.completion', created: 1, model: 'm',
@@ -435,6 +419,28 @@ describe('redaction on the Gemini routes', () => {
     const answered = audit.filter((r) => r.provider !== null);
     expect(answered).toHaveLength(13);
     for (const row of answered) expect(Object.keys(row.redacted).length).toBeGreaterThan(0);
+  });
+});
+
+describe('redaction fails closed on both routes', () => {
+  it('a detector that errors refuses the request in the route\'s own error shape; nothing goes upstream', async () => {
+    const { key, appKey } = new AppKeyStore(db).create({ name: 'broken-pattern' });
+    // Written past the API's validation, as an older version or a hand edit could leave it.
+    db.prepare('INSERT INTO app_key_privacy (app_key_id, settings) VALUES (?, ?)').run(appKey.id, JSON.stringify({
+      rules: { dataCollection: 'allow', zdr: false, localOnly: false },
+      logging: { bodies: false, retentionDays: 30 },
+      redaction: { mode: 'mask', secrets: true, pii: true, custom: [{ name: 'bad', pattern: '(unclosed' }], allow: [], attachments: 'block' },
+    }));
+    await new Promise((r) => setTimeout(r, 150));
+    const sent = await sentDuring(async () => {
+      await expect(openai(key).responses.create({ model: 'oai/gpt-4o', input: PROMPT })).rejects.toMatchObject({ status: 500 });
+      const res = await geminiFetch(key, GEMINI_MODEL, 'streamGenerateContent', { contents: [{ role: 'user', parts: [{ text: PROMPT }] }] }, '?alt=sse');
+      expect(res.status).toBe(500);
+      const body = (await res.json()) as { error: { status: string; message: string } };
+      expect(body.error.status).toBe('INTERNAL');
+      expect(body.error.message).toContain('nothing left this machine');
+    });
+    expect(sent).toEqual([]);
   });
 });
 

@@ -12,6 +12,7 @@ import { openDb, type Db } from '../src/main/core/usage/usage-db.js';
 import { UsageQueries } from '../src/main/core/usage/usage-queries.js';
 import { startHarness, type Harness } from './helpers/gateway-harness.js';
 import type { UpstreamRequest } from './helpers/mock-upstream.js';
+import { openAiEcho, placeholdersIn } from './helpers/placeholder-streams.js';
 
 const SECRET = 'AKIAZ7XTQ4PL2MNB6WUD';
 const EMAIL = 'zoë.müller@example.com';
@@ -22,24 +23,6 @@ function upstreamPrompt(req: UpstreamRequest): string {
   const messages = (req.body as { messages: { content: string | { text?: string }[] }[] }).messages;
   const content = messages.at(-1)!.content;
   return typeof content === 'string' ? content : content.map((p) => p.text ?? '').join('');
-}
-
-const placeholdersIn = (text: string) => text.match(/\[\[[A-Z_]+_\d+\]\]/g) ?? [];
-
-/** OpenAI SSE echoing `text` one character per chunk, then tool-call arguments carrying the placeholders. */
-function openAiEcho(text: string): string {
-  const chunk = (delta: object, finish: string | null = null) =>
-    `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-  const args = JSON.stringify({ to: placeholdersIn(text).join(',') });
-  return [
-    chunk({ role: 'assistant', content: '' }),
-    ...[...text].map((ch) => chunk({ content: ch })),
-    chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'send', arguments: '' } }] }),
-    ...[...args].map((ch) => chunk({ tool_calls: [{ index: 0, function: { arguments: ch } }] })),
-    chunk({}, 'tool_calls'),
-    `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [], usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 } })}\n\n`,
-    'data: [DONE]\n\n',
-  ].join('');
 }
 
 function anthropicEcho(text: string): string {

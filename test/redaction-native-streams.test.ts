@@ -6,6 +6,7 @@ import { redactRequest } from '../src/main/core/policy/redaction/redact-request.
 import { geminiChunkRestorer, responsesEventRestorer } from '../src/main/core/policy/redaction/restore-native-streams.js';
 import type { EventRestorer } from '../src/main/core/policy/redaction/restore-response.js';
 import type { SseEvent } from '../src/main/core/protocol/sse.js';
+import { split } from './helpers/placeholder-streams.js';
 
 const VALUES = new Map([
   [placeholderFor('email', 1), 'zoë.müller@example.com'],
@@ -18,18 +19,6 @@ const pieces = fc.array(
   fc.oneof(fc.constantFrom(...VALUES.keys()), fc.string({ unit: fc.constantFrom('a', ' ', '[', ']', '_', '1', 'E', 'é', '🙂', '"'), maxLength: 8 })),
   { maxLength: 8 },
 );
-
-function split(text: string, cuts: number[]): string[] {
-  const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
-  const out: string[] = [];
-  let from = 0;
-  for (const p of points) {
-    out.push(text.slice(from, p));
-    from = p;
-  }
-  out.push(text.slice(from));
-  return out;
-}
 
 function run(restorer: EventRestorer, events: SseEvent[]): Record<string, unknown>[] {
   return [...events.flatMap((e) => restorer.event(e)), ...restorer.end()].map((e) => JSON.parse(e.data) as Record<string, unknown>);

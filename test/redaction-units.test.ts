@@ -7,6 +7,7 @@ import { redactRequest } from '../src/main/core/policy/redaction/redact-request.
 import { restoringMapper } from '../src/main/core/policy/redaction/restore-response.js';
 import type { StreamMapper } from '../src/main/core/providers/provider-adapter.js';
 import { SseParser } from '../src/main/core/protocol/sse.js';
+import { split } from './helpers/placeholder-streams.js';
 
 const ON: RedactionSettings = { ...NO_REDACTION, mode: 'reversible' };
 
@@ -28,19 +29,6 @@ const pieces = fc.array(
 
 function expected(parts: string[], encode: (v: string) => string = (v) => v): string {
   return parts.map((p) => (VALUES.has(p) ? encode(VALUES.get(p)!) : p)).join('');
-}
-
-/** The text split at each of the given cut points (UTF-16 offsets: surrogate pairs may be cut too). */
-function split(text: string, cuts: number[]): string[] {
-  const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
-  const out: string[] = [];
-  let from = 0;
-  for (const p of points) {
-    out.push(text.slice(from, p));
-    from = p;
-  }
-  out.push(text.slice(from));
-  return out;
 }
 
 describe('placeholder restoration', () => {
