@@ -235,7 +235,7 @@ describe('conversations', () => {
     id = (created.json as { id: string }).id;
     const meta = { model: 'mock/gpt-4o', generationId: 'gen-1', promptTokens: 12, completionTokens: 4, reasoningTokens: null, cost: 0.00012, latencyMs: 420, finishReason: 'stop' };
     const saved = await call('PUT', `/conversations/${id}/messages`, { messages: [message('user', 'what is 100% of _x_?'), message('assistant', 'It is x.', { meta, state: 'done' })] });
-    expect((saved.json as { messageCount: number }).messageCount).toBe(2);
+    expect(saved.json).toMatchObject({ messageCount: 2, totals: { tokens: 16, cost: 0.00012 } });
     await call('PATCH', `/conversations/${id}`, { title: 'Percent question' });
     await call('POST', '/conversations', { model: 'mock/o3-mini', title: 'Other' });
     const all = (await call('GET', '/conversations')).json as { conversations: { title: string }[] };

@@ -150,8 +150,9 @@ describe('prompt-cache stickiness', () => {
     // Turn 3: b fails, a answers; turn 4 follows the conversation to a.
     bFails = 1;
     expect((await chat(h, { model: 'shared', messages: [...opening, { role: 'user', content: 'turn 3' }] })).status).toBe(200);
-    // Health follows committed rows: until turn 3's row lands, a's blip of turn 1 weighs 1 in 3 (degraded).
-    await h.usageRows((all) => all.length === 5);
+    // Health is read from committed rows: without turn 3's, a looks 1 error in 3 (degraded) or
+    // 1 in 4 depending on the writer's batch timing. Wait for it, so the test is about stickiness.
+    await h.usageRows((rows) => rows.length >= 5);
     const turn4 = await chat(h, { model: 'shared', messages: [...opening, { role: 'user', content: 'turn 4' }] });
     expect(trail(await generation(h, turn4))).toEqual(['a:ok']);
     expect(hits(h)).toEqual(['a', 'b', 'b', 'a', 'a', 'b', 'a', 'a']);

@@ -16,6 +16,8 @@ export interface Thread {
 }
 
 export interface LiveAnswer {
+  /** The id the saved answer will have, so the streaming view and the final one are the same element. */
+  id: string;
   content: string;
   reasoning: string;
 }
@@ -58,8 +60,9 @@ export const useChat = create<ChatState>()((set, get) => {
     const controller = new AbortController();
     abort = controller;
     const model = get().thread.model;
-    set((s) => ({ thread: { ...s.thread, messages: history }, live: { content: '', reasoning: '' }, error: null }));
-    let latest: LiveAnswer = { content: '', reasoning: '' };
+    const replyId = newId();
+    set((s) => ({ thread: { ...s.thread, messages: history }, live: { id: replyId, content: '', reasoning: '' }, error: null }));
+    let latest: LiveAnswer = { id: replyId, content: '', reasoning: '' };
     const paint = frameThrottle<LiveAnswer>((live) => {
       if (abort === controller) set({ live });
     });
@@ -70,13 +73,13 @@ export const useChat = create<ChatState>()((set, get) => {
         model,
         history.map((m) => ({ role: m.role, content: m.content })),
         (content, reasoning) => {
-          latest = { content, reasoning };
+          latest = { id: replyId, content, reasoning };
           paint.push(latest);
         },
         controller.signal,
       );
       reply = {
-        id: newId(),
+        id: replyId,
         role: 'assistant',
         content: result.content,
         ...(result.reasoning ? { reasoning: result.reasoning } : {}),
@@ -88,7 +91,7 @@ export const useChat = create<ChatState>()((set, get) => {
     } catch (err) {
       const stopped = controller.signal.aborted;
       reply = {
-        id: newId(),
+        id: replyId,
         role: 'assistant',
         content: latest.content,
         ...(latest.reasoning ? { reasoning: latest.reasoning } : {}),
@@ -177,4 +180,3 @@ export const useChat = create<ChatState>()((set, get) => {
   };
 });
 
-export const isStreaming = (state: ChatState) => state.live !== null;

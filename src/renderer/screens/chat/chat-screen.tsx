@@ -10,7 +10,7 @@ import { ModelPicker } from '../../ui/model-picker.js';
 import { FirstRun } from '../first-run/first-run.js';
 import { Composer } from './composer.js';
 import { ConversationList } from './conversation-list.js';
-import { LiveAnswerView, MessageView } from './message-view.js';
+import { liveMessage, MessageView } from './message-view.js';
 import { useStickToBottom } from './use-stick-to-bottom.js';
 
 function Totals() {
@@ -122,7 +122,9 @@ export function ChatScreen() {
             {thread.messages.map((m, i) => (
               <MessageView key={m.id} message={m} index={i} busy={busy} onRegenerate={onRegenerate} onEdit={onEdit} />
             ))}
-            {live && <LiveAnswerView content={live.content} reasoning={live.reasoning} />}
+            {live && (
+              <MessageView key={live.id} message={liveMessage(live)} index={thread.messages.length} busy streaming onRegenerate={onRegenerate} onEdit={onEdit} />
+            )}
           </div>
         </div>
         {!following && (

@@ -57,12 +57,14 @@ interface MessageViewProps {
   message: ChatMessage;
   index: number;
   busy: boolean;
+  /** Still arriving: markdown completes half-written syntax, and there are no actions yet. */
+  streaming?: boolean;
   onRegenerate(index: number): void;
   onEdit(index: number, text: string): void;
 }
 
 /** One turn. Memoized: while an answer streams, the turns above it do not re-render. */
-export const MessageView = memo(function MessageView({ message, index, busy, onRegenerate, onEdit }: MessageViewProps) {
+export const MessageView = memo(function MessageView({ message, index, busy, streaming = false, onRegenerate, onEdit }: MessageViewProps) {
   const [editing, setEditing] = useState<string | null>(null);
   if (message.role === 'user') {
     if (editing !== null) {
@@ -105,6 +107,14 @@ export const MessageView = memo(function MessageView({ message, index, busy, onR
       </div>
     );
   }
+  if (streaming) {
+    return (
+      <div className="turn turn-assistant" data-testid="live-answer" aria-busy="true">
+        {message.reasoning && <Reasoning text={message.reasoning} streaming />}
+        {message.content ? <AnswerText text={message.content} streaming /> : <p className="typing">Waiting for the first token…</p>}
+      </div>
+    );
+  }
   return (
     <div className="turn turn-assistant" data-testid="assistant-message">
       {message.reasoning && <Reasoning text={message.reasoning} streaming={false} />}
@@ -125,11 +135,10 @@ export const MessageView = memo(function MessageView({ message, index, busy, onR
   );
 });
 
-export function LiveAnswerView({ content, reasoning }: { content: string; reasoning: string }) {
-  return (
-    <div className="turn turn-assistant" data-testid="live-answer" aria-busy="true">
-      {reasoning && <Reasoning text={reasoning} streaming />}
-      {content ? <AnswerText text={content} streaming /> : <p className="typing">Waiting for the first token…</p>}
-    </div>
-  );
+/**
+ * The answer being streamed, as a message. Rendered by MessageView under the id the saved
+ * answer gets, so when it finishes React updates the same element in place (no remount, no jump).
+ */
+export function liveMessage(live: { id: string; content: string; reasoning: string }): ChatMessage {
+  return { id: live.id, role: 'assistant', content: live.content, ...(live.reasoning ? { reasoning: live.reasoning } : {}), createdAt: 0 };
 }
