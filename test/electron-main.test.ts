@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acquireDataDirLock } from '../src/main/core/data-dir-lock.js';
+import { COPY_TEXT_CHANNEL, REQUEST_LOGIN_CHANNEL } from '../src/preload/bridge-contract.js';
 import { resetFakeElectron, type FakeElectron } from './helpers/fake-electron.js';
 
 vi.mock('electron', async () => (await import('./helpers/fake-electron.js')).fakeElectron());
@@ -67,7 +68,8 @@ describe('desktop main process', () => {
     const [menu] = electron.Menu.setApplicationMenu.mock.calls[0] as [{ template: { submenu?: { role?: string }[] }[] }];
     expect(JSON.stringify(menu.template)).not.toContain('toggleDevTools');
     expect(electron.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled();
-    expect(electron.ipcMain.handle).toHaveBeenCalledOnce();
+    // Two sender-checked channels: copy text, and the one-time login for the control API.
+    expect(electron.ipcMain.handle.mock.calls.map(([channel]) => channel).sort()).toEqual([COPY_TEXT_CHANNEL, REQUEST_LOGIN_CHANNEL].sort());
     expect(electron.Tray.created).toHaveLength(1);
     expect(electron.dialog.showMessageBox).not.toHaveBeenCalled();
     expect(electron.Tray.created[0]!.setToolTip.mock.calls[0]?.[0]).toMatch(/^Switchyard — Gateway running on 127\.0\.0\.1:\d+$/);

@@ -213,7 +213,8 @@ describe('GET /v1/activity', () => {
     expect((await getJson<{ data: { is_management_key: boolean } }>(alpha, '/v1/key')).data.is_management_key).toBe(false);
     const listed = runCli(['app-keys', 'list', '--json', '--data-dir', h.dataDir]);
     const keys = JSON.parse(listed.stdout) as { name: string; manage: boolean }[];
-    expect(keys.map((k) => [k.name, k.manage])).toEqual([['test-tool', false], ['alpha', false], ['beta', false], ['admin', true]]);
+    // The built-in UI key comes first: the gateway creates it on its first start.
+    expect(keys.map((k) => [k.name, k.manage])).toEqual([['switchyard-ui', false], ['test-tool', false], ['alpha', false], ['beta', false], ['admin', true]]);
     expect(runCli(['app-keys', 'list', '--data-dir', h.dataDir]).stdout).toMatch(/^admin\t.*\tmanage$/m);
   });
 
