@@ -17,7 +17,8 @@ const { trayMenuTemplate } = await import('../src/main/app/tray.js');
 const { trayForGateway } = await import('../src/main/app/tray-feed.js');
 const { loginItem, startedAtLogin } = await import('../src/main/app/login-item.js');
 const { limitNotice, notifyWhenLimitsReached } = await import('../src/main/app/limit-notifications.js');
-const { COPY_TEXT_CHANNEL } = await import('../src/preload/bridge-contract.js');
+const { handleLoginRequests } = await import('../src/main/app/login-ipc.js');
+const { COPY_TEXT_CHANNEL, REQUEST_LOGIN_CHANNEL } = await import('../src/preload/bridge-contract.js');
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'switchyard-shell-'));
@@ -141,6 +142,33 @@ describe('copy-text IPC', () => {
   it("copies for the gateway's own page", () => {
     handler()({ senderFrame: { url: `${origin}/#/keys` } }, 'sk-sy-abc');
     expect(fakeElectron().clipboard.writeText).toHaveBeenCalledWith('sk-sy-abc');
+  });
+});
+
+describe('login IPC', () => {
+  const origin = 'http://127.0.0.1:4100';
+  const issueLogin = vi.fn(() => 'one-time-token');
+  const handler = () => {
+    handleLoginRequests(origin, issueLogin);
+    const [channel, handle] = fakeElectron().ipcMain.handle.mock.calls[0] as [string, (event: unknown) => string];
+    expect(channel).toBe(REQUEST_LOGIN_CHANNEL);
+    return handle;
+  };
+  const topFrame = (url: string) => {
+    const frame = { url };
+    return { senderFrame: frame, sender: { mainFrame: frame } };
+  };
+
+  it('hands a login only to the gateway page in its top-level frame', () => {
+    const handle = handler();
+    expect(() => handle(topFrame('http://127.0.0.1:4101/'))).toThrow(/sender is not the Switchyard UI/);
+    expect(() => handle(topFrame('https://evil.example/'))).toThrow(/sender/);
+    // The gateway's page framed inside another page is not the window's own page.
+    expect(() => handle({ senderFrame: { url: `${origin}/` }, sender: { mainFrame: { url: 'https://evil.example/' } } })).toThrow(/sender/);
+    expect(() => handle({ senderFrame: null, sender: { mainFrame: null } })).toThrow(/sender/);
+    expect(issueLogin).not.toHaveBeenCalled();
+    expect(handle(topFrame(`${origin}/`))).toBe('one-time-token');
+    expect(issueLogin).toHaveBeenCalledOnce();
   });
 });
 
