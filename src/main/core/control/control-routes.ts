@@ -9,6 +9,7 @@ import type { ControlRoute } from './control-router.js';
 import { conversationsRoutes } from './conversations-routes.js';
 import { eventsRoutes } from './events-routes.js';
 import { modelsRoutes } from './models-routes.js';
+import { privacyRoutes } from './privacy-routes.js';
 import { providersRoutes } from './providers-routes.js';
 import { sessionRoutes } from './session-routes.js';
 import { statusRoutes } from './status-routes.js';
@@ -39,6 +40,7 @@ export function createControlRoutes(deps: ControlDeps): ControlRoute[] {
     ...modelsRoutes(deps.ctx),
     ...chatRoutes(deps),
     ...conversationsRoutes(deps.chats, deps.events),
+    ...privacyRoutes(deps.ctx, deps.events),
     ...eventsRoutes(deps.events),
   ];
 }
