@@ -73,6 +73,11 @@ beforeAll(async () => {
     data: { id: 'cloud', type: 'openai-compatible', baseUrl: `${upstream.url}/v1`, apiKey: PROVIDER_KEY, models: ['gpt-4o-mini'] },
   });
   expect(added.status(), await added.text()).toBe(200);
+  // The OpenAI preset (pointed at the mock): its published terms and their source fill the policy table.
+  const preset = await page.request.post(`${serve.url}/_app/api/providers`, {
+    data: { id: 'openai', type: 'openai', baseUrl: `${upstream.url}/v1`, apiKey: PROVIDER_KEY, models: ['gpt-4o-mini'] },
+  });
+  expect(preset.status(), await preset.text()).toBe(200);
 }, 120_000);
 
 afterAll(async () => {
@@ -83,12 +88,15 @@ afterAll(async () => {
 });
 
 describe('the Privacy screen, in the browser against serve', () => {
-  it('is in the icon rail and shows the configured provider as cloud, with its policy unknown', async () => {
+  it('is in the icon rail; the provider table shows a loopback provider as cloud with unknown terms, a preset with its source', async () => {
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Privacy' }).click();
     await page.getByRole('heading', { name: 'Privacy', level: 1 }).waitFor(WAIT);
-    const row = page.getByTestId('provider-policy').filter({ hasText: 'cloud' });
+    const row = page.getByTestId('provider-policy-cloud');
     await expect.poll(() => row.count(), WAIT).toBe(1);
     expect(await row.innerText()).toMatch(/unknown[\s\S]*cloud[\s\S]*may collect/);
+    const openai = page.getByTestId('provider-policy-openai');
+    expect(await openai.innerText()).toMatch(/only if you opt in\s+30 days\s+by contract/);
+    expect(await openai.getByRole('link').getAttribute('href')).toMatch(/^https:\/\/developers\.openai\.com\//);
   });
 
   it('local only on: a cloud request gets the 404 data-policy error and the strip says so; off: it works', async () => {

@@ -41,11 +41,11 @@ export function ProviderPolicyPanel({ rows }: { rows: ProviderPolicyRow[] }) {
             </thead>
             <tbody>
               {rows.map((r) => (
-                <tr key={r.provider} data-testid="provider-policy">
+                <tr key={r.provider} data-testid={`provider-policy-${r.provider}`}>
                   <td>
                     <span className="strong">{r.provider}</span> <span className="muted mono">{r.type}</span>
                   </td>
-                  <td className={r.training === 'no' ? undefined : 'warn-text'}>{TRAINING[r.training]}</td>
+                  <td className={r.training === 'no' || r.training === 'opt-in' ? undefined : 'warn-text'}>{TRAINING[r.training]}</td>
                   <td>{retention(r.retentionDays)}</td>
                   <td>{ZDR[r.zdrAvailable]}</td>
                   <td>{r.region ?? 'unknown'}</td>
