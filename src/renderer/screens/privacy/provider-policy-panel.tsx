@@ -1,5 +1,6 @@
 import type { ProviderPolicyRow } from '../../../shared/control/privacy.js';
 import { Panel } from '../../components/panel.js';
+import { ScrollTable } from './scroll-table.js';
 
 const TRAINING = { no: 'no', 'opt-in': 'only if you opt in', 'opt-out': 'unless you opt out', yes: 'yes', unknown: 'unknown' } as const;
 const ZDR = { default: 'by default', 'self-serve': 'setting', contract: 'by contract', none: 'no', unknown: 'unknown' } as const;
@@ -26,52 +27,37 @@ export function ProviderPolicyPanel({ rows }: { rows: ProviderPolicyRow[] }) {
       {rows.length === 0 ? (
         <p className="hint panel-pad">No providers yet. Add one on the Providers screen to see its terms here.</p>
       ) : (
-        <div className="table-scroll" tabIndex={0} role="region" aria-label="Provider data policies">
-          <table className="table privacy-table">
-            <thead>
-              <tr>
-                <th scope="col">Provider</th>
-                <th scope="col">Trains on API data</th>
-                <th scope="col">Keeps prompts</th>
-                <th scope="col">Zero retention</th>
-                <th scope="col">Region</th>
-                <th scope="col">Where</th>
-                <th scope="col">Sources</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.provider} data-testid={`provider-policy-${r.provider}`}>
-                  <td>
-                    <span className="strong">{r.provider}</span> <span className="muted mono">{r.type}</span>
-                  </td>
-                  <td className={r.training === 'no' || r.training === 'opt-in' ? undefined : 'warn-text'}>{TRAINING[r.training]}</td>
-                  <td>{retention(r.retentionDays)}</td>
-                  <td>{ZDR[r.zdrAvailable]}</td>
-                  <td>{r.region ?? 'unknown'}</td>
-                  <td>
-                    <span className={`badge ${r.local ? 'badge-ok' : 'badge-muted'}`}>{r.local ? 'local' : 'cloud'}</span>
-                  </td>
-                  <td className="sources">
-                    {r.sources.length === 0
-                      ? 'none (may collect)'
-                      : r.sources.map((s) =>
-                          s.url === 'config' ? (
-                            <span key={s.url} title={s.fields.join(', ')}>
-                              your config
-                            </span>
-                          ) : (
-                            <a key={s.url} href={s.url} target="_blank" rel="noreferrer noopener" title={`${s.fields.join(', ')}${s.checked ? ` · checked ${s.checked}` : ''}`}>
-                              {sourceLabel(s.url)}
-                            </a>
-                          ),
-                        )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable label="Provider data policies" columns={['Provider', 'Trains on API data', 'Keeps prompts', 'Zero retention', 'Region', 'Where', 'Sources']}>
+          {rows.map((r) => (
+            <tr key={r.provider} data-testid={`provider-policy-${r.provider}`}>
+              <td>
+                <span className="strong">{r.provider}</span> <span className="muted mono">{r.type}</span>
+              </td>
+              <td className={r.training === 'no' || r.training === 'opt-in' ? undefined : 'warn-text'}>{TRAINING[r.training]}</td>
+              <td>{retention(r.retentionDays)}</td>
+              <td>{ZDR[r.zdrAvailable]}</td>
+              <td>{r.region ?? 'unknown'}</td>
+              <td>
+                <span className={`badge ${r.local ? 'badge-ok' : 'badge-muted'}`}>{r.local ? 'local' : 'cloud'}</span>
+              </td>
+              <td className="sources">
+                {r.sources.length === 0
+                  ? 'none (may collect)'
+                  : r.sources.map((s) =>
+                      s.url === 'config' ? (
+                        <span key={s.url} title={s.fields.join(', ')}>
+                          your config
+                        </span>
+                      ) : (
+                        <a key={s.url} href={s.url} target="_blank" rel="noreferrer noopener" title={`${s.fields.join(', ')}${s.checked ? ` · checked ${s.checked}` : ''}`}>
+                          {sourceLabel(s.url)}
+                        </a>
+                      ),
+                    )}
+              </td>
+            </tr>
+          ))}
+        </ScrollTable>
       )}
     </Panel>
   );
