@@ -10,9 +10,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
+import Database from 'better-sqlite3';
 import OpenAI from 'openai';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { usageDbPath } from '../src/main/core/paths.js';
 import { launchBrowser, type LaunchedBrowser } from './helpers/browser.js';
 import { startChatUpstream } from './helpers/chat-upstream.js';
 import { runCli, startServe, type ServeProcess } from './helpers/cli.js';
@@ -156,6 +158,29 @@ describe('the Privacy screen, in the browser against serve', () => {
     expect(pageText).not.toContain(EMAIL);
   });
 
+  it('prompt logging turned on for the key keeps its exchanges, and "Delete kept prompts" removes them', async () => {
+    const keptRows = () => {
+      const db = new Database(usageDbPath(dataDir), { readonly: true });
+      try {
+        return (db.prepare('SELECT COUNT(*) FROM request_bodies').pluck().get() as number) ?? 0;
+      } finally {
+        db.close();
+      }
+    };
+    expect(keptRows()).toBe(0);
+    await page.getByRole('switch', { name: "Keep this key's prompts and answers" }).check();
+    await page.getByLabel('Keep for (days)').fill('7');
+    await page.getByRole('button', { name: 'Save tool' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved.' }).count(), WAIT).toBe(1);
+    await client.chat.completions.create({ model: 'cloud/gpt-4o-mini', messages: [{ role: 'user', content: 'keep this one' }] });
+    await expect.poll(keptRows, WAIT).toBe(1);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete kept prompts' }).click();
+    await expect.poll(() => page.getByTestId('forget-result').innerText(), WAIT).toBe('Deleted 1 saved exchange.');
+    expect(keptRows()).toBe(0);
+  });
+
   it('is reachable from the command palette, has no serious axe findings, and is pictured light and dark', async () => {
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Chat' }).click();
     await page.keyboard.press('Control+k');
@@ -182,6 +207,7 @@ describe('the Privacy screen, in the browser against serve', () => {
       ['PATCH', '/privacy/global', { localOnly: true }],
       ['GET', '/privacy/keys'],
       ['PATCH', '/privacy/keys/tool', { redaction: { mode: 'off' } }],
+      ['DELETE', '/privacy/keys/tool/history'],
       ['POST', '/privacy/preview', { key: 'tool', text: PROMPT }],
       ['GET', '/privacy/providers'],
       ['GET', '/privacy/audit'],
@@ -198,7 +224,7 @@ describe('the Privacy screen, in the browser against serve', () => {
     const global = await page.request.get(`${serve.url}/_app/api/privacy/global`);
     expect(await global.json()).toMatchObject({ localOnly: false });
     const keys = (await (await page.request.get(`${serve.url}/_app/api/privacy/keys`)).json()) as { keys: { name: string; privacy: { redaction: { mode: string } } }[] };
-    expect(keys.keys.find((k) => k.name === 'tool')?.privacy.redaction.mode).toBe('reversible');
+    expect(keys.keys.find((k) => k.name === 'tool')?.privacy).toMatchObject({ redaction: { mode: 'reversible' }, logging: { bodies: true, retentionDays: 7 } });
   });
 
   it('answers bad input with a clear 400 or 404 in the OpenAI shape', async () => {

@@ -1,6 +1,7 @@
 import {
   egressAuditListSchema,
   globalPolicySchema,
+  keyHistoryDeletedSchema,
   keyPolicyListSchema,
   providerPolicyListSchema,
   redactionPreviewSchema,
@@ -15,6 +16,7 @@ export const privacyApi = {
   setGlobal: (patch: GlobalPolicyPatch) => callApi('PATCH', '/privacy/global', globalPolicySchema, patch),
   keys: () => callApi('GET', '/privacy/keys', keyPolicyListSchema),
   setKey: (name: string, patch: KeyPolicyPatch) => callApi('PATCH', `/privacy/keys/${encodeURIComponent(name)}`, keyPolicyListSchema, patch),
+  forgetHistory: (name: string) => callApi('DELETE', `/privacy/keys/${encodeURIComponent(name)}/history`, keyHistoryDeletedSchema),
   preview: (key: string, text: string) => callApi('POST', '/privacy/preview', redactionPreviewSchema, { key, text }),
   providers: () => callApi('GET', '/privacy/providers', providerPolicyListSchema),
   audit: () => callApi('GET', '/privacy/audit', egressAuditListSchema),

@@ -69,6 +69,10 @@ export const keyPolicyPatchSchema = z.strictObject({
 });
 export type KeyPolicyPatch = z.infer<typeof keyPolicyPatchSchema>;
 
+/** `DELETE /_app/api/privacy/keys/:name/history`: how many logged exchanges went. */
+export const keyHistoryDeletedSchema = z.object({ deleted: z.number() });
+export type KeyHistoryDeleted = z.infer<typeof keyHistoryDeletedSchema>;
+
 /** `POST /_app/api/privacy/preview`: a sample prompt and the key whose settings apply. */
 export const redactionPreviewRequestSchema = z.strictObject({
   key: z.string().check(z.minLength(1), z.maxLength(64)),

@@ -2,12 +2,13 @@ import {
   globalPolicyPatchSchema,
   keyPolicyPatchSchema,
   redactionPreviewRequestSchema,
+  type KeyHistoryDeleted,
   type KeyPolicy,
   type RedactionPreview,
 } from '../../../shared/control/privacy.js';
 import { GatewayError } from '../../../shared/errors.js';
-import type { GatewayContext } from '../gateway-context.js';
 import {
+  forgetKeyHistory,
   getGlobalPolicy,
   getKeyPolicy,
   previewRedaction,
@@ -18,7 +19,7 @@ import {
 } from '../policy/privacy-api.js';
 import { AppKeyError } from '../secrets/app-keys.js';
 import { UI_APP_KEY_NAME } from '../secrets/ui-app-key.js';
-import type { ControlEvents } from './control-events.js';
+import type { ControlDeps } from './control-routes.js';
 import type { ControlRoute } from './control-router.js';
 
 /** How many requests the audit panel shows. */
@@ -38,9 +39,9 @@ function asGatewayError<T>(work: () => T): T {
 /**
  * The Privacy screen: global rules and the local-only switch, each app key's rules, logging and
  * redaction, the "try it" preview (computed here, never in the page), the provider policy table
- * and the egress audit. Every change is announced as a `privacy` event.
+ * and the egress audit; a key's logged prompts can be deleted. Every change is announced as a `privacy` event.
  */
-export function privacyRoutes(ctx: GatewayContext, events: ControlEvents): ControlRoute[] {
+export function privacyRoutes({ ctx, events, bodyLog }: Pick<ControlDeps, 'ctx' | 'events' | 'bodyLog'>): ControlRoute[] {
   const changed = <T>(value: T): T => {
     events.publish('privacy');
     return value;
@@ -64,6 +65,11 @@ export function privacyRoutes(ctx: GatewayContext, events: ControlEvents): Contr
         asGatewayError(() => setKeyPolicy(ctx.privacy, ctx.appKeys, params.name as string, patch));
         return changed(keyPolicies());
       },
+    },
+    {
+      method: 'DELETE',
+      path: '/privacy/keys/:name/history',
+      run: ({ params }): KeyHistoryDeleted => ({ deleted: asGatewayError(() => forgetKeyHistory(bodyLog, ctx.appKeys, params.name as string)) }),
     },
     {
       method: 'POST',

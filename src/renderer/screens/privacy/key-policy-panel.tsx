@@ -117,6 +117,7 @@ function KeyPolicyForm({ policy }: { policy: KeyPolicy }) {
             onChange={(e) => edit((d) => ({ ...d, logging: { ...d.logging, retentionDays: Number(e.target.value) } }))}
           />
         </div>
+        <ForgetHistory keyName={policy.name} />
       </fieldset>
 
       <fieldset>
@@ -198,5 +199,29 @@ function KeyPolicyForm({ policy }: { policy: KeyPolicy }) {
         </p>
       )}
     </form>
+  );
+}
+
+/** Deletes every prompt and answer logged for the key, at once and for good (the database is checkpointed). */
+function ForgetHistory({ keyName }: { keyName: string }) {
+  const [result, setResult] = useState<string | null>(null);
+  const forget = async () => {
+    if (!window.confirm(`Delete every prompt and answer kept for "${keyName}"?`)) return;
+    try {
+      const { deleted } = await privacyApi.forgetHistory(keyName);
+      setResult(`Deleted ${deleted} saved ${deleted === 1 ? 'exchange' : 'exchanges'}.`);
+    } catch (err) {
+      setResult(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <div className="forget-history">
+      <button type="button" className="button button-danger" onClick={() => void forget()}>
+        <Trash2 size={16} aria-hidden /> Delete kept prompts
+      </button>
+      <span role="status" data-testid="forget-result">
+        {result}
+      </span>
+    </div>
   );
 }
