@@ -117,6 +117,17 @@ describe('the Privacy screen, in the browser against serve', () => {
     expect(answer.choices[0]?.message.content).toContain('answers: hello');
   });
 
+  it('a change made elsewhere (another tab) reaches the strip and the switch over the event stream', async () => {
+    const localOnly = page.getByRole('switch', { name: 'Local only' }).first();
+    const patch = (on: boolean) => page.request.patch(`${serve.url}/_app/api/privacy/global`, { data: { localOnly: on } });
+    expect((await patch(true)).status()).toBe(200);
+    await page.getByTestId('strip-local-only').waitFor(WAIT);
+    await expect.poll(() => localOnly.isChecked(), WAIT).toBe(true);
+    expect((await patch(false)).status()).toBe(200);
+    await expect.poll(() => page.getByTestId('strip-local-only').count(), WAIT).toBe(0);
+    await expect.poll(() => localOnly.isChecked(), WAIT).toBe(false);
+  });
+
   it('reversible redaction for a key: try-it shows placeholders, the upstream gets them, the SDK gets the original', async () => {
     await page.getByLabel('App key', { exact: true }).selectOption('tool');
     await page.getByRole('radio', { name: /Reversible/ }).check();
