@@ -212,7 +212,7 @@ describe('the Privacy screen, in the browser against serve', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('refuses every privacy route without the owner cookie, and changes nothing', async () => {
+  it('refuses every privacy route without the owner cookie (or with a forged one), and changes nothing', async () => {
     const routes: [string, string, unknown?][] = [
       ['GET', '/privacy/global'],
       ['PATCH', '/privacy/global', { localOnly: true }],
@@ -224,13 +224,15 @@ describe('the Privacy screen, in the browser against serve', () => {
       ['GET', '/privacy/audit'],
     ];
     for (const [method, path, body] of routes) {
-      const res = await fetch(`${serve.url}/_app/api${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      expect(res.status, `${method} ${path}`).toBe(401);
-      expect(await res.json()).toMatchObject({ error: { code: 401 } });
+      for (const credential of [{}, { cookie: 'switchyard_session_1=forged' }]) {
+        const res = await fetch(`${serve.url}/_app/api${path}`, {
+          method,
+          headers: { ...credential, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        expect(res.status, `${method} ${path}`).toBe(401);
+        expect(await res.json()).toMatchObject({ error: { code: 401 } });
+      }
     }
     const global = await page.request.get(`${serve.url}/_app/api/privacy/global`);
     expect(await global.json()).toMatchObject({ localOnly: false });
