@@ -15,12 +15,14 @@ import { useRouter } from './stores/router.js';
 const CompareScreen = lazy(() => import('./screens/compare/compare-screen.js').then((m) => ({ default: m.CompareScreen })));
 const ProvidersScreen = lazy(() => import('./screens/providers/providers-screen.js').then((m) => ({ default: m.ProvidersScreen })));
 const GatewayScreen = lazy(() => import('./screens/gateway/gateway-screen.js').then((m) => ({ default: m.GatewayScreen })));
+const PrivacyScreen = lazy(() => import('./screens/privacy/privacy-screen.js').then((m) => ({ default: m.PrivacyScreen })));
 
 function CurrentScreen() {
   const screen = useRouter((s) => s.route.screen);
   if (screen === 'compare') return <CompareScreen />;
   if (screen === 'providers') return <ProvidersScreen />;
   if (screen === 'gateway') return <GatewayScreen />;
+  if (screen === 'privacy') return <PrivacyScreen />;
   return <ChatScreen />;
 }
 

@@ -158,6 +158,7 @@ async function startLocked(opts: GatewayOptions, releaseLock: () => void): Promi
       liveConfig,
       chats,
       events,
+      bodyLog,
     }),
     ctx.maxBodyBytes,
   );

@@ -1,6 +1,7 @@
 import { CopyButton } from '../components/copy-button.js';
 import { formatUsd } from '../format.js';
-import { useProviders, useStatus, useVault } from '../stores/data-stores.js';
+import { useStatus, useVault } from '../stores/data-stores.js';
+import { useGlobalPrivacy } from '../stores/privacy-store.js';
 
 const VAULT_LABELS = { keychain: 'keys in OS keychain', file: 'keys in encrypted file', unavailable: 'no key vault' } as const;
 
@@ -9,9 +10,8 @@ export function StatusStrip() {
   const status = useStatus((s) => s.data);
   const statusError = useStatus((s) => s.error);
   const vault = useVault((s) => s.data);
-  const providers = useProviders((s) => s.data);
+  const privacy = useGlobalPrivacy();
   const apiUrl = status ? `${status.url}/v1` : null;
-  const localOnly = providers !== null && providers.length > 0 && providers.every((p) => p.local);
   return (
     <footer className="status-strip" aria-label="Gateway status">
       <span className={`status-dot ${statusError ? 'status-down' : 'status-up'}`} aria-hidden="true" />
@@ -23,7 +23,7 @@ export function StatusStrip() {
         </span>
       )}
       {status && <span data-testid="today-spend">today {formatUsd(status.todayCostUsd)}</span>}
-      {localOnly && <span>local only</span>}
+      {privacy?.localOnly && <span className="status-local-only" data-testid="strip-local-only">local only: nothing leaves this machine</span>}
       {vault && <span className={vault.backend === 'unavailable' ? 'status-warn' : undefined}>{VAULT_LABELS[vault.backend]}</span>}
     </footer>
   );

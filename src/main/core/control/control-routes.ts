@@ -2,6 +2,7 @@ import type { ChatStore } from '../chats/chat-store.js';
 import type { LiveConfig } from '../config/live-config.js';
 import type { GatewayContext } from '../gateway-context.js';
 import type { OwnerSession } from '../http/owner-session.js';
+import type { BodyLog } from '../policy/body-log.js';
 import type { CachedKeyVault } from '../secrets/cached-vault.js';
 import { chatRoutes } from './chat-routes.js';
 import type { ControlEvents } from './control-events.js';
@@ -9,6 +10,7 @@ import type { ControlRoute } from './control-router.js';
 import { conversationsRoutes } from './conversations-routes.js';
 import { eventsRoutes } from './events-routes.js';
 import { modelsRoutes } from './models-routes.js';
+import { privacyRoutes } from './privacy-routes.js';
 import { providersRoutes } from './providers-routes.js';
 import { sessionRoutes } from './session-routes.js';
 import { statusRoutes } from './status-routes.js';
@@ -27,6 +29,8 @@ export interface ControlDeps {
   liveConfig: LiveConfig;
   chats: ChatStore;
   events: ControlEvents;
+  /** Prompts and completions of the keys that opted in to logging. */
+  bodyLog: BodyLog;
 }
 
 /** Every control route, one file per resource. */
@@ -39,6 +43,7 @@ export function createControlRoutes(deps: ControlDeps): ControlRoute[] {
     ...modelsRoutes(deps.ctx),
     ...chatRoutes(deps),
     ...conversationsRoutes(deps.chats, deps.events),
+    ...privacyRoutes(deps),
     ...eventsRoutes(deps.events),
   ];
 }

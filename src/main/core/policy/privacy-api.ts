@@ -9,7 +9,7 @@ import type { JsonObject } from '../providers/provider-adapter.js';
 import type { ModelCatalog } from '../router/catalog.js';
 import { AppKeyError, type AppKey, type AppKeyStore } from '../secrets/app-keys.js';
 import type { UsageFilter, UsageQueries } from '../usage/usage-queries.js';
-import type { EgressRecord } from '../usage/usage-record.js';
+import type { EgressRecord, UsageRecord } from '../usage/usage-record.js';
 import type { BodyLog, LoggedExchange } from './body-log.js';
 import type { EndpointDataPolicy } from './data-policy.js';
 import type { PrivacyStore } from './privacy-store.js';
@@ -96,9 +96,8 @@ export interface EgressAuditRow {
   attachments_passed: number;
 }
 
-/** What left this machine, request by request, oldest first: endpoint, policy, redaction counts (never values). */
-export function egressAudit(queries: UsageQueries, filter: UsageFilter = {}): EgressAuditRow[] {
-  return queries.list(filter).map((r) => ({
+function toAuditRow(r: UsageRecord): EgressAuditRow {
+  return {
     id: r.id,
     created_at: new Date(r.createdAt).toISOString(),
     app_key: r.appKey,
@@ -108,7 +107,17 @@ export function egressAudit(queries: UsageQueries, filter: UsageFilter = {}): Eg
     policy: r.egress?.policy ?? null,
     redacted: r.egress?.redacted ?? {},
     attachments_passed: r.egress?.attachments_passed ?? 0,
-  }));
+  };
+}
+
+/** What left this machine, request by request, oldest first: endpoint, policy, redaction counts (never values). */
+export function egressAudit(queries: UsageQueries, filter: UsageFilter = {}): EgressAuditRow[] {
+  return queries.list(filter).map(toAuditRow);
+}
+
+/** The latest requests' audit, newest first (the Privacy screen). */
+export function recentEgress(queries: UsageQueries, limit: number): EgressAuditRow[] {
+  return queries.recent(limit).map(toAuditRow);
 }
 
 /** The audit in two words per request, for the `usage` table and CSV: "data_collection,zdr" and "email:2 aws_access_key:1". */
