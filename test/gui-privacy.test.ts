@@ -224,7 +224,7 @@ describe('the Privacy screen, in the browser against serve', () => {
       ['GET', '/privacy/audit'],
     ];
     for (const [method, path, body] of routes) {
-      for (const credential of [{}, { cookie: 'switchyard_session_1=forged' }]) {
+      for (const credential of [{}, { cookie: 'switchyard_session_1=forged' }] as Record<string, string>[]) {
         const res = await fetch(`${serve.url}/_app/api${path}`, {
           method,
           headers: { ...credential, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
