@@ -15,12 +15,16 @@ import { useRouter } from './stores/router.js';
 const CompareScreen = lazy(() => import('./screens/compare/compare-screen.js').then((m) => ({ default: m.CompareScreen })));
 const ProvidersScreen = lazy(() => import('./screens/providers/providers-screen.js').then((m) => ({ default: m.ProvidersScreen })));
 const GatewayScreen = lazy(() => import('./screens/gateway/gateway-screen.js').then((m) => ({ default: m.GatewayScreen })));
+const KeysScreen = lazy(() => import('./screens/keys/keys-screen.js').then((m) => ({ default: m.KeysScreen })));
+const SpendingScreen = lazy(() => import('./screens/spending/spending-screen.js').then((m) => ({ default: m.SpendingScreen })));
 
 function CurrentScreen() {
   const screen = useRouter((s) => s.route.screen);
   if (screen === 'compare') return <CompareScreen />;
   if (screen === 'providers') return <ProvidersScreen />;
   if (screen === 'gateway') return <GatewayScreen />;
+  if (screen === 'keys') return <KeysScreen />;
+  if (screen === 'spending') return <SpendingScreen />;
   return <ChatScreen />;
 }
 

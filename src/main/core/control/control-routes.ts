@@ -3,6 +3,7 @@ import type { LiveConfig } from '../config/live-config.js';
 import type { GatewayContext } from '../gateway-context.js';
 import type { OwnerSession } from '../http/owner-session.js';
 import type { CachedKeyVault } from '../secrets/cached-vault.js';
+import { appKeysRoutes } from './app-keys-routes.js';
 import { chatRoutes } from './chat-routes.js';
 import type { ControlEvents } from './control-events.js';
 import type { ControlRoute } from './control-router.js';
@@ -11,6 +12,7 @@ import { eventsRoutes } from './events-routes.js';
 import { modelsRoutes } from './models-routes.js';
 import { providersRoutes } from './providers-routes.js';
 import { sessionRoutes } from './session-routes.js';
+import { spendingRoutes } from './spending-routes.js';
 import { statusRoutes } from './status-routes.js';
 import { vaultRoutes } from './vault-routes.js';
 
@@ -40,5 +42,7 @@ export function createControlRoutes(deps: ControlDeps): ControlRoute[] {
     ...chatRoutes(deps),
     ...conversationsRoutes(deps.chats, deps.events),
     ...eventsRoutes(deps.events),
+    ...appKeysRoutes(deps),
+    ...spendingRoutes(deps),
   ];
 }

@@ -1,0 +1,208 @@
+/**
+ * App keys and Spending in headless Chromium against a real `switchyard serve` with a priced
+ * mock provider: create a key with a limit in the UI, use it from the openai SDK, watch the
+ * spending figures and the limit bar move, lower the limit until the SDK gets 402, export the
+ * range as CSV, revoke the key. The control routes refuse without the owner's cookie; axe-core
+ * finds nothing serious on either screen. Screenshots light and dark go to out/screenshots/
+ * (SWITCHYARD_SCREENSHOT_DIR=docs/screenshots refreshes the README's).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import OpenAI from 'openai';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type LaunchedBrowser } from './helpers/browser.js';
+import { startChatUpstream } from './helpers/chat-upstream.js';
+import { startServe, type ServeProcess } from './helpers/cli.js';
+import type { MockUpstream } from './helpers/mock-upstream.js';
+
+const UPSTREAM_KEY = 'sk-mock-upstream-5f2a9c0e71b4';
+const WAIT = { timeout: 20_000 };
+const shots = resolve(process.env.SWITCHYARD_SCREENSHOT_DIR ?? join(import.meta.dirname, '..', 'out', 'screenshots'));
+// USD per token. The mock answers 12 prompt and 4 completion tokens: 12 × 0.0001 + 4 × 0.001 = $0.0052.
+const PRICING = { prompt: '0.0001', completion: '0.001' };
+const ONE_REQUEST_USD = 0.0052;
+
+let dataDir: string;
+let upstream: MockUpstream;
+let serve: ServeProcess;
+let browser: LaunchedBrowser;
+let page: Page;
+let createdKey: string;
+const pageErrors: string[] = [];
+const axeFindings: string[] = [];
+
+async function audit(name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const result = await new AxeBuilder({ page }).analyze();
+    for (const v of result.violations) {
+      if (v.impact === 'serious' || v.impact === 'critical') {
+        axeFindings.push(`${name} (${scheme}): ${v.id} ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+      }
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** The whole screen: its content scrolls inside the shell, so the window grows to fit it for the picture. */
+async function screenshot(name: string): Promise<void> {
+  const height = await page.locator('.screen').evaluate((el) => el.scrollHeight);
+  await page.setViewportSize({ width: 1280, height: Math.min(2000, Math.max(900, height + 60)) });
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: join(shots, `${name}-${scheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+function keyRow(name: string) {
+  return page.locator(`[data-testid="app-key-row"][data-key-name="${name}"]`);
+}
+
+function sdk(apiKey: string): OpenAI {
+  return new OpenAI({ apiKey, baseURL: `${serve.url}/v1`, maxRetries: 0 });
+}
+
+async function ask(apiKey: string) {
+  return sdk(apiKey).chat.completions.create({ model: 'mock/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 10 });
+}
+
+async function ownerCookie(): Promise<string> {
+  const cookies = await page.context().cookies(serve.url);
+  return cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+}
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'switchyard-spending-'));
+  upstream = await startChatUpstream(UPSTREAM_KEY);
+  const provider = { type: 'openai-compatible', baseUrl: `${upstream.url}/v1`, apiKeyEnv: 'MOCK_UPSTREAM_KEY', models: ['gpt-4o-mini'], pricing: PRICING };
+  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ providers: { mock: provider } }));
+  serve = await startServe(['--port', '0'], dataDir, { MOCK_UPSTREAM_KEY: UPSTREAM_KEY, SWITCHYARD_VAULT: 'file', SWITCHYARD_VAULT_PASSPHRASE: 'spending-test' });
+  browser = await launchBrowser({ width: 1280, height: 900 });
+  page = browser.page;
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(serve.loginUrl);
+  await page.waitForURL(`${serve.url}/`, WAIT);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (serve?.child.exitCode === null) await serve.stop();
+  await upstream?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('app keys and spending, in the browser against serve', () => {
+  it('refuses the app-key and spending routes without the owner cookie', async () => {
+    for (const [method, path] of [['GET', '/app-keys'], ['POST', '/app-keys'], ['PATCH', '/app-keys/1'], ['DELETE', '/app-keys/1'], ['GET', '/spending'], ['GET', '/spending/export']]) {
+      const res = await fetch(`${serve.url}/_app/api${path}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' || method === 'DELETE' ? undefined : '{"name":"x"}' });
+      expect(res.status, `${method} ${path}`).toBe(401);
+      expect(((await res.json()) as { error: { code: number } }).error.code).toBe(401);
+    }
+  });
+
+  it('lists the built-in UI key: limitable, not revocable (in the UI and by the API)', async () => {
+    await page.getByRole('link', { name: 'Keys' }).click();
+    await keyRow('switchyard-ui').waitFor(WAIT);
+    expect(await keyRow('switchyard-ui').innerText()).toContain('built-in');
+    expect(await keyRow('switchyard-ui').getByRole('button', { name: /^Revoke/ }).count()).toBe(0);
+    expect(await keyRow('switchyard-ui').getByRole('button', { name: 'Set the limit of switchyard-ui' }).count()).toBe(1);
+    const cookie = await ownerCookie();
+    const list = (await (await fetch(`${serve.url}/_app/api/app-keys`, { headers: { cookie } })).json()) as { keys: { id: number; builtIn: boolean }[] };
+    const builtIn = list.keys.find((k) => k.builtIn);
+    const refused = await fetch(`${serve.url}/_app/api/app-keys/${builtIn?.id}`, { method: 'DELETE', headers: { cookie } });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('built-in key');
+  });
+
+  it('creates a key with a limit; the key is shown once, and works with the openai SDK', async () => {
+    await page.getByRole('button', { name: 'New key' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('script-runner');
+    await page.getByLabel('Spend limit in USD (optional)').fill('1');
+    await page.getByLabel('Limit period').selectOption('daily');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    createdKey = await page.getByTestId('created-key-value').innerText();
+    expect(createdKey).toMatch(/^sk-sy-[A-Za-z0-9_-]{43}$/);
+    expect(await page.getByRole('button', { name: 'Copy the new key' }).count()).toBe(1);
+    await audit('keys (new key shown)');
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect(await page.getByTestId('created-key-value').count()).toBe(0);
+    await expect.poll(() => keyRow('script-runner').innerText(), WAIT).toContain(`…${createdKey.slice(-4)}`);
+    expect(await keyRow('script-runner').getByTestId('limit-text').innerText()).toMatch(/^\$0 of \$1\.00 today · resets /);
+    expect(await keyRow('script-runner').innerText()).toContain('never');
+
+    const answer = await ask(createdKey);
+    expect(answer.choices[0]?.message.content).toContain('answers: hi');
+    // Pushed over the event stream: the bar and the last use move without a reload.
+    await expect.poll(() => keyRow('script-runner').getByTestId('limit-text').innerText(), WAIT).toMatch(/^\$0\.0052 of \$1\.00 today/);
+    expect(await keyRow('script-runner').getByRole('progressbar').getAttribute('aria-valuenow')).toBe(String(ONE_REQUEST_USD));
+    expect(await keyRow('script-runner').innerText()).not.toContain('never');
+    await audit('keys');
+    await screenshot('keys');
+  });
+
+  it('shows the spend and tokens of the range, per model, provider and key, and each limit bar', async () => {
+    await page.getByRole('link', { name: 'Spending' }).click();
+    await expect.poll(() => page.getByTestId('spend-today').innerText(), WAIT).toBe('$0.0052');
+    expect(await page.getByTestId('spend-by-model').innerText()).toMatch(/mock\/gpt-4o-mini\s+1\s+16\s+\$0\.0052/);
+    expect(await page.getByTestId('spend-by-provider').innerText()).toMatch(/mock\s+1\s+16\s+\$0\.0052/);
+    expect(await page.getByTestId('spend-by-app-key').innerText()).toMatch(/script-runner\s+1\s+16\s+\$0\.0052/);
+    expect(await page.getByTestId('limit-bar').innerText()).toContain('$0.0052 of $1.00 today');
+    await page.locator('.recharts-bar-rectangle').first().waitFor(WAIT);
+
+    await ask(createdKey);
+    await expect.poll(() => page.getByTestId('spend-today').innerText(), WAIT).toBe('$0.0104');
+    await expect.poll(() => page.getByTestId('limit-bar').innerText(), WAIT).toContain('$0.0104 of $1.00 today');
+
+    await page.getByRole('button', { name: '7 days' }).click();
+    await expect.poll(() => page.getByRole('button', { name: '7 days' }).getAttribute('aria-pressed')).toBe('true');
+    await audit('spending');
+    await screenshot('spending');
+  });
+
+  it('exports the shown range as CSV, the same rows the rollup holds', async () => {
+    const href = (await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')) as string;
+    expect(href).toBe('/_app/api/spending/export?days=7');
+    const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href);
+    const [header, ...rows] = csv.trim().split('\r\n');
+    expect(header).toBe('day,app_key,model,provider,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cache_write_tokens,reasoning_tokens,cost,unpriced_requests');
+    expect(rows).toHaveLength(1);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(rows[0]).toMatch(new RegExp(`^${today},script-runner,mock/gpt-4o-mini,mock,2,0,24,8,0,0,0,0\\.0104\\d*,0$`));
+  });
+
+  it('a limit below the spend makes the SDK get 402; disable refuses the key, enable brings it back', async () => {
+    await page.getByRole('link', { name: 'Keys' }).click();
+    await keyRow('script-runner').getByRole('button', { name: 'Set the limit of script-runner' }).click();
+    await page.getByLabel('Limit in USD').fill('0.01');
+    await keyRow('script-runner').getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => keyRow('script-runner').getByTestId('limit-text').innerText(), WAIT).toMatch(/^\$0\.0104 of \$0\.01 today/);
+    const error = await ask(createdKey).then(() => null, (err: unknown) => err);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+
+    await keyRow('script-runner').getByRole('button', { name: 'Disable script-runner' }).click();
+    await expect.poll(() => keyRow('script-runner').innerText(), WAIT).toContain('disabled');
+    expect(((await ask(createdKey).catch((err: unknown) => err)) as InstanceType<typeof OpenAI.APIError>).status).toBe(401);
+    await keyRow('script-runner').getByRole('button', { name: 'Enable script-runner' }).click();
+    await expect.poll(() => keyRow('script-runner').innerText(), WAIT).not.toContain('disabled');
+    expect(((await ask(createdKey).catch((err: unknown) => err)) as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+  });
+
+  it('revokes the key: gone from the list, refused by the gateway', async () => {
+    await keyRow('script-runner').getByRole('button', { name: 'Revoke script-runner' }).click();
+    await expect.poll(() => keyRow('script-runner').count(), WAIT).toBe(0);
+    expect(((await ask(createdKey).catch((err: unknown) => err)) as InstanceType<typeof OpenAI.APIError>).status).toBe(401);
+  });
+
+  it('had no page errors and no serious accessibility findings', () => {
+    expect(pageErrors).toEqual([]);
+    expect(axeFindings).toEqual([]);
+  });
+});
