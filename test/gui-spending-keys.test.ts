@@ -31,6 +31,8 @@ let serve: ServeProcess;
 let browser: LaunchedBrowser;
 let page: Page;
 let createdKey: string;
+/** The key made from the empty Activity screen's snippet. */
+let toolKey: string;
 const pageErrors: string[] = [];
 const axeFindings: string[] = [];
 
@@ -81,7 +83,9 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'switchyard-spending-'));
   upstream = await startChatUpstream(UPSTREAM_KEY);
   const provider = { type: 'openai-compatible', baseUrl: `${upstream.url}/v1`, apiKeyEnv: 'MOCK_UPSTREAM_KEY', models: ['gpt-4o-mini'], pricing: PRICING };
-  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ providers: { mock: provider } }));
+  // The same upstream unpriced: the connect-a-tool request costs "unknown", so it moves no spending figure.
+  const unpriced = { type: 'openai-compatible', baseUrl: `${upstream.url}/v1`, apiKeyEnv: 'MOCK_UPSTREAM_KEY', models: ['gpt-4o-mini'] };
+  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ providers: { mock: provider, unpriced } }));
   serve = await startServe(['--port', '0'], dataDir, { MOCK_UPSTREAM_KEY: UPSTREAM_KEY, SWITCHYARD_VAULT: 'file', SWITCHYARD_VAULT_PASSPHRASE: 'spending-test' });
   browser = await launchBrowser({ width: 1280, height: 900 });
   page = browser.page;
@@ -105,6 +109,29 @@ describe('app keys and spending, in the browser against serve', () => {
       expect(res.status, `${method} ${path}`).toBe(401);
       expect(((await res.json()) as { error: { code: number } }).error.code).toBe(401);
     }
+  });
+
+  it('an empty Activity shows the connect-a-tool snippet; its settings, used verbatim by the openai SDK, make a request', async () => {
+    await page.getByRole('link', { name: 'Activity' }).click();
+    await page.getByTestId('connect-tool').waitFor(WAIT);
+    await audit('activity (empty)');
+    await screenshot('activity-empty');
+    await page.getByLabel('Create a key for the tool').fill('activity-tool');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await expect.poll(() => page.getByTestId('snippet-env').innerText(), WAIT).toMatch(/OPENAI_API_KEY=sk-sy-/);
+    const settings = Object.fromEntries(
+      (await page.getByTestId('snippet-env').innerText()).split('\n').map((line) => line.replace(/^export /, '').split('=', 2) as [string, string]),
+    );
+    expect(settings.OPENAI_BASE_URL).toBe(`${serve.url}/v1`);
+    expect(await page.getByTestId('snippet-curl').innerText()).toContain(`Authorization: Bearer ${settings.OPENAI_API_KEY}`);
+    toolKey = settings.OPENAI_API_KEY as string;
+    const client = new OpenAI({ apiKey: settings.OPENAI_API_KEY, baseURL: settings.OPENAI_BASE_URL, maxRetries: 0 });
+    const answer = await client.chat.completions.create({ model: 'unpriced/gpt-4o-mini', messages: [{ role: 'user', content: 'from the snippet' }] });
+    expect(answer.choices[0]?.message.content).toContain('answers: from the snippet');
+    // The first request arrives in the log by the event stream, replacing the empty state.
+    await expect.poll(() => page.getByTestId('activity-row').count(), WAIT).toBe(1);
+    expect(await page.getByTestId('activity-row').innerText()).toContain('unpriced/gpt-4o-mini');
+    expect(await page.getByTestId('activity-row').innerText()).toContain('cost unknown');
   });
 
   it('lists the built-in UI key: limitable, not revocable (in the UI and by the API)', async () => {
@@ -172,9 +199,10 @@ describe('app keys and spending, in the browser against serve', () => {
     const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href);
     const [header, ...rows] = csv.trim().split('\r\n');
     expect(header).toBe('day,app_key,model,provider,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cache_write_tokens,reasoning_tokens,cost,unpriced_requests');
-    expect(rows).toHaveLength(1);
+    expect(rows).toHaveLength(2);
     const today = new Date().toISOString().slice(0, 10);
-    expect(rows[0]).toMatch(new RegExp(`^${today},script-runner,mock/gpt-4o-mini,mock,2,0,24,8,0,0,0,0\\.0104\\d*,0$`));
+    expect(rows[0]).toBe(`${today},activity-tool,unpriced/gpt-4o-mini,unpriced,1,0,12,4,0,0,0,0,1`);
+    expect(rows[1]).toMatch(new RegExp(`^${today},script-runner,mock/gpt-4o-mini,mock,2,0,24,8,0,0,0,0\\.0104\\d*,0$`));
   });
 
   it('a limit below the spend makes the SDK get 402; disable refuses the key, enable brings it back', async () => {
@@ -201,8 +229,38 @@ describe('app keys and spending, in the browser against serve', () => {
     expect(((await ask(createdKey).catch((err: unknown) => err)) as InstanceType<typeof OpenAI.APIError>).status).toBe(401);
   });
 
+  it('Activity: live rows, filters, and a request\'s trace with tokens, cost, latency and TTFT', async () => {
+    await page.getByRole('link', { name: 'Activity' }).click();
+    await expect.poll(() => page.getByTestId('activity-row').count(), WAIT).toBeGreaterThanOrEqual(4);
+    const before = await page.getByTestId('activity-row').count();
+    await ask(toolKey);
+    await expect.poll(() => page.getByTestId('activity-row').count(), WAIT).toBe(before + 1);
+
+    await page.getByLabel('Status', { exact: true }).selectOption('error');
+    await expect.poll(async () => (await page.getByTestId('activity-row').allInnerTexts()).every((t) => /\b402\b/.test(t)), WAIT).toBe(true);
+    expect(await page.getByTestId('activity-row').count()).toBeGreaterThanOrEqual(2);
+    await page.getByLabel('Status', { exact: true }).selectOption('');
+    await page.getByLabel('Model', { exact: true }).selectOption('mock/gpt-4o-mini');
+    await page.getByLabel('App key', { exact: true }).selectOption('activity-tool');
+    await expect.poll(() => page.getByTestId('activity-row').count(), WAIT).toBe(1);
+
+    await page.getByTestId('activity-row').click();
+    const detail = page.getByTestId('activity-detail');
+    await detail.waitFor(WAIT);
+    const text = await detail.innerText();
+    expect(text).toMatch(/Served by\s+mock · gpt-4o-mini/);
+    expect(text).toMatch(/Cost\s+\$0\.0052/);
+    expect(text).toMatch(/Prompt tokens\s+12/);
+    expect(text).toMatch(/Completion tokens\s+4/);
+    expect(text).toMatch(/Latency\s+\d+ ms/);
+    expect(text).toMatch(/Time to first token\s+\d+ ms/);
+    expect(await detail.getByTestId('trace').innerText()).toMatch(/ok\s+mock\/gpt-4o-mini · HTTP 200/);
+    await audit('activity');
+    await screenshot('activity');
+  });
+
   it('had no page errors and no serious accessibility findings', () => {
-    expect(pageErrors).toEqual([]);
-    expect(axeFindings).toEqual([]);
+    expect(pageErrors.join('\n')).toBe('');
+    expect(axeFindings.join('\n')).toBe('');
   });
 });

@@ -17,6 +17,7 @@ const ProvidersScreen = lazy(() => import('./screens/providers/providers-screen.
 const GatewayScreen = lazy(() => import('./screens/gateway/gateway-screen.js').then((m) => ({ default: m.GatewayScreen })));
 const KeysScreen = lazy(() => import('./screens/keys/keys-screen.js').then((m) => ({ default: m.KeysScreen })));
 const SpendingScreen = lazy(() => import('./screens/spending/spending-screen.js').then((m) => ({ default: m.SpendingScreen })));
+const ActivityScreen = lazy(() => import('./screens/activity/activity-screen.js').then((m) => ({ default: m.ActivityScreen })));
 
 function CurrentScreen() {
   const screen = useRouter((s) => s.route.screen);
@@ -25,6 +26,7 @@ function CurrentScreen() {
   if (screen === 'gateway') return <GatewayScreen />;
   if (screen === 'keys') return <KeysScreen />;
   if (screen === 'spending') return <SpendingScreen />;
+  if (screen === 'activity') return <ActivityScreen />;
   return <ChatScreen />;
 }
 

@@ -1,4 +1,4 @@
-import { ChartColumn, Columns3, KeyRound, Keyboard, MessageSquare, Moon, Network, Plug, Search, Sun, SunMoon } from 'lucide-react';
+import { Activity, ChartColumn, Columns3, KeyRound, Keyboard, MessageSquare, Moon, Network, Plug, Search, Sun, SunMoon } from 'lucide-react';
 import type { ComponentType } from 'react';
 import { useRouter, type Screen } from '../stores/router.js';
 import { useTheme } from '../stores/theme-store.js';
@@ -11,6 +11,7 @@ const DESTINATIONS: { screen: Screen; label: string; Icon: ComponentType<{ size?
   { screen: 'gateway', label: 'Gateway', Icon: Network },
   { screen: 'spending', label: 'Spending', Icon: ChartColumn },
   { screen: 'keys', label: 'Keys', Icon: KeyRound },
+  { screen: 'activity', label: 'Activity', Icon: Activity },
 ];
 
 const THEME_ICON = { system: SunMoon, light: Sun, dark: Moon };

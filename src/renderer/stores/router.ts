@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 
-export type Screen = 'chat' | 'compare' | 'providers' | 'gateway' | 'spending' | 'keys';
-export const SCREENS: readonly Screen[] = ['chat', 'compare', 'providers', 'gateway', 'spending', 'keys'];
+export type Screen = 'chat' | 'compare' | 'providers' | 'gateway' | 'spending' | 'keys' | 'activity';
+export const SCREENS: readonly Screen[] = ['chat', 'compare', 'providers', 'gateway', 'spending', 'keys', 'activity'];
 
 export interface Route {
   screen: Screen;

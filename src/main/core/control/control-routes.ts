@@ -3,6 +3,7 @@ import type { LiveConfig } from '../config/live-config.js';
 import type { GatewayContext } from '../gateway-context.js';
 import type { OwnerSession } from '../http/owner-session.js';
 import type { CachedKeyVault } from '../secrets/cached-vault.js';
+import { activityRoutes } from './activity-routes.js';
 import { appKeysRoutes } from './app-keys-routes.js';
 import { chatRoutes } from './chat-routes.js';
 import type { ControlEvents } from './control-events.js';
@@ -44,5 +45,6 @@ export function createControlRoutes(deps: ControlDeps): ControlRoute[] {
     ...eventsRoutes(deps.events),
     ...appKeysRoutes(deps),
     ...spendingRoutes(deps),
+    ...activityRoutes(deps),
   ];
 }

@@ -11,7 +11,8 @@ import { SpendChart, TokensChart } from './spending-charts.js';
 function GroupTable({ title, rows, empty }: { title: string; rows: SpendingGroup[]; empty: string }) {
   return (
     <Panel title={title}>
-      <div className="table-scroll">
+      {/* Focusable: a narrow window scrolls the table sideways, and a keyboard must reach that too. */}
+      <div className="table-scroll" tabIndex={0} role="region" aria-label={`${title}, table`}>
         <table className="table spend-table" data-testid={`spend-${title.toLowerCase().replaceAll(' ', '-')}`}>
           <thead>
             <tr>
@@ -24,7 +25,7 @@ function GroupTable({ title, rows, empty }: { title: string; rows: SpendingGroup
           <tbody>
             {rows.map((r) => (
               <tr key={r.name}>
-                <th scope="row" className="mono-cell">{r.name || empty}</th>
+                <th scope="row" className="mono-cell" title={r.name}>{r.name || empty}</th>
                 <td className="numeric">{formatCount(r.requests)}</td>
                 <td className="numeric">{formatCount(r.promptTokens + r.completionTokens)}</td>
                 <td className="numeric">
