@@ -180,6 +180,8 @@ describe('app keys and spending, in the browser against serve', () => {
     expect(await page.getByTestId('spend-by-model').innerText()).toMatch(/mock\/gpt-4o-mini\s+1\s+16\s+\$0\.0052/);
     expect(await page.getByTestId('spend-by-provider').innerText()).toMatch(/mock\s+1\s+16\s+\$0\.0052/);
     expect(await page.getByTestId('spend-by-app-key').innerText()).toMatch(/script-runner\s+1\s+16\s+\$0\.0052/);
+    // Unknown is written "unknown", never $0 (UI.md).
+    expect(await page.getByTestId('spend-by-provider').innerText()).toMatch(/unpriced\s+1\s+16\s+unknown/);
     expect(await page.getByTestId('limit-bar').innerText()).toContain('$0.0052 of $1.00 today');
     await page.locator('.recharts-bar-rectangle').first().waitFor(WAIT);
 

@@ -46,7 +46,7 @@ export function ActivityList() {
     <div className="activity-table" role="region" aria-label="Requests">
       <div className="activity-row activity-head" aria-hidden="true">
         <span>Time</span><span>App key</span><span>Model</span><span>Provider</span><span>Status</span>
-        <span className="numeric">Tokens in / out</span><span className="numeric">Cost</span><span className="numeric">Latency</span>
+        <span className="numeric">In / out</span><span className="numeric">Cost</span><span className="numeric">Latency</span>
       </div>
       <div ref={scroller} className="activity-scroll" tabIndex={0} aria-label="Request log, newest first">
         <ul style={{ height: virtualizer.getTotalSize() }} className="activity-items">

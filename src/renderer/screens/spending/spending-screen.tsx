@@ -29,8 +29,10 @@ function GroupTable({ title, rows, empty }: { title: string; rows: SpendingGroup
                 <td className="numeric">{formatCount(r.requests)}</td>
                 <td className="numeric">{formatCount(r.promptTokens + r.completionTokens)}</td>
                 <td className="numeric">
-                  {formatUsd(r.costUsd)}
-                  {r.unpricedRequests > 0 && <span className="hint"> + {plural(r.unpricedRequests, 'request', 'requests')} of unknown cost</span>}
+                  {r.unpricedRequests === r.requests ? 'unknown' : formatUsd(r.costUsd)}
+                  {r.unpricedRequests > 0 && r.unpricedRequests < r.requests && (
+                    <span className="hint" title={`${plural(r.unpricedRequests, 'request', 'requests')} of unknown cost`}> +{formatCount(r.unpricedRequests)} unpriced</span>
+                  )}
                 </td>
               </tr>
             ))}
