@@ -9,11 +9,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import OpenAI from 'openai';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from './helpers/browser.js';
+import { auditPage, screenshotPage } from './helpers/page-checks.js';
 import { startChatUpstream } from './helpers/chat-upstream.js';
 import { startServe, type ServeProcess } from './helpers/cli.js';
 import type { MockUpstream } from './helpers/mock-upstream.js';
@@ -37,27 +37,14 @@ const pageErrors: string[] = [];
 const axeFindings: string[] = [];
 
 async function audit(name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const result = await new AxeBuilder({ page }).analyze();
-    for (const v of result.violations) {
-      if (v.impact === 'serious' || v.impact === 'critical') {
-        axeFindings.push(`${name} (${scheme}): ${v.id} ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-      }
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
+  await auditPage(page, name, axeFindings);
 }
 
 /** The whole screen: its content scrolls inside the shell, so the window grows to fit it for the picture. */
 async function screenshot(name: string): Promise<void> {
   const height = await page.locator('.screen').evaluate((el) => el.scrollHeight);
   await page.setViewportSize({ width: 1280, height: Math.min(2000, Math.max(900, height + 60)) });
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: join(shots, `${name}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
+  await screenshotPage(page, shots, name);
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
