@@ -135,6 +135,45 @@ describe('app keys and spending, in the browser against serve', () => {
     expect(await refused.text()).toContain('built-in key');
   });
 
+  it('answers bad input on the new control routes with a clear 400 or 404 in the OpenAI error shape, changing nothing', async () => {
+    const cookie = await ownerCookie();
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${serve.url}/_app/api${path}`, {
+        method,
+        headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, error: ((await res.json()) as { error: { code: number; message: string } }).error };
+    };
+    const cases: [string, string, unknown, number, RegExp][] = [
+      ['POST', '/app-keys', { name: 'has spaces' }, 400, /name/],
+      ['POST', '/app-keys', { name: 'negative', limitUsd: -1 }, 400, /limitUsd/],
+      ['POST', '/app-keys', { name: 'switchyard-ui' }, 400, /already exists/],
+      ['PATCH', '/app-keys/99999', { disabled: true }, 404, /No active app key/],
+      ['PATCH', '/app-keys/not-a-number', { disabled: true }, 404, /No active app key/],
+      ['GET', '/spending?days=0', undefined, 400, /days/],
+      ['GET', '/spending?from=2026-02-01&to=2026-01-01', undefined, 400, /from must not be after to/],
+      ['GET', '/spending?from=yesterday', undefined, 400, /YYYY-MM-DD/],
+      ['GET', '/spending/export?days=1000', undefined, 400, /days/],
+      ['GET', '/activity?limit=100000', undefined, 400, /limit/],
+      ['GET', '/activity?status=weird', undefined, 400, /status/],
+      ['GET', '/activity/gen-nope', undefined, 404, /No logged request/],
+    ];
+    for (const [method, path, body, status, message] of cases) {
+      const answer = await call(method, path, body);
+      expect(answer.status, `${method} ${path}`).toBe(status);
+      expect(answer.error.code, `${method} ${path}`).toBe(status);
+      expect(answer.error.message, `${method} ${path}`).toMatch(message);
+    }
+    const builtIn = (await (await fetch(`${serve.url}/_app/api/app-keys`, { headers: { cookie } })).json()) as { keys: { id: number; builtIn: boolean }[] };
+    const uiKey = builtIn.keys.find((k) => k.builtIn)?.id;
+    const periodWithoutLimit = await call('PATCH', `/app-keys/${uiKey}`, { limitPeriod: 'daily' });
+    expect(periodWithoutLimit.status).toBe(400);
+    expect(periodWithoutLimit.error.message).toContain('needs a limit');
+    // Nothing was created: the UI's key and the one made from the Activity snippet.
+    expect(builtIn.keys).toHaveLength(2);
+  });
+
   it('creates a key with a limit; the key is shown once, and works with the openai SDK', async () => {
     await page.getByRole('button', { name: 'New key' }).click();
     await page.getByLabel('Name', { exact: true }).fill('script-runner');
