@@ -239,6 +239,13 @@ describe('app keys and spending, in the browser against serve', () => {
     await page.getByLabel('Limit in USD').fill('0.01');
     await keyRow('script-runner').getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => keyRow('script-runner').getByTestId('limit-text').innerText(), WAIT).toMatch(/^\$0\.0104 of \$0\.01 today/);
+    // Crossing the limit is announced on whatever screen is open.
+    await expect.poll(() => page.getByTestId('limit-notice').allInnerTexts(), WAIT).toEqual([
+      expect.stringContaining('App key “script-runner” reached its $0.01 daily limit'),
+    ]);
+    await screenshot('limit-notice');
+    await page.getByTestId('limit-notice').getByRole('button', { name: 'Dismiss' }).click();
+    expect(await page.getByTestId('limit-notice').count()).toBe(0);
     const error = await ask(createdKey).then(() => null, (err: unknown) => err);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(402);

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { ConnectionNotice } from './components/connection-notice.js';
+import { LimitNotices } from './components/limit-notices.js';
 import { SignInNotice } from './components/sign-in-notice.js';
 import { useSession } from './hooks/use-session.js';
 import { ChatScreen } from './screens/chat/chat-screen.js';
@@ -42,6 +43,7 @@ function Shell() {
         </Suspense>
       </main>
       <StatusStrip />
+      <LimitNotices />
       <CommandPalette />
       <ShortcutsSheet />
     </div>
