@@ -9,10 +9,10 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from './helpers/browser.js';
+import { auditPage, screenshotPage } from './helpers/page-checks.js';
 import { startChatUpstream } from './helpers/chat-upstream.js';
 import { startServe, type ServeProcess } from './helpers/cli.js';
 import type { MockUpstream } from './helpers/mock-upstream.js';
@@ -36,26 +36,12 @@ async function signIn(): Promise<void> {
   await page.waitForURL(`${serve.url}/`, WAIT);
 }
 
-/** Serious or critical axe findings on the screen as it is now, in both themes. */
 async function audit(name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const result = await new AxeBuilder({ page }).analyze();
-    for (const v of result.violations) {
-      if (v.impact === 'serious' || v.impact === 'critical') {
-        axeFindings.push(`${name} (${scheme}): ${v.id} ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-      }
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
+  await auditPage(page, name, axeFindings);
 }
 
 async function screenshot(name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: join(shots, `${name}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
+  await screenshotPage(page, shots, name);
 }
 
 function lastAnswer() {

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { ConnectionNotice } from './components/connection-notice.js';
+import { LimitNotices } from './components/limit-notices.js';
 import { SignInNotice } from './components/sign-in-notice.js';
 import { useSession } from './hooks/use-session.js';
 import { ChatScreen } from './screens/chat/chat-screen.js';
@@ -15,6 +16,9 @@ import { useRouter } from './stores/router.js';
 const CompareScreen = lazy(() => import('./screens/compare/compare-screen.js').then((m) => ({ default: m.CompareScreen })));
 const ProvidersScreen = lazy(() => import('./screens/providers/providers-screen.js').then((m) => ({ default: m.ProvidersScreen })));
 const GatewayScreen = lazy(() => import('./screens/gateway/gateway-screen.js').then((m) => ({ default: m.GatewayScreen })));
+const KeysScreen = lazy(() => import('./screens/keys/keys-screen.js').then((m) => ({ default: m.KeysScreen })));
+const SpendingScreen = lazy(() => import('./screens/spending/spending-screen.js').then((m) => ({ default: m.SpendingScreen })));
+const ActivityScreen = lazy(() => import('./screens/activity/activity-screen.js').then((m) => ({ default: m.ActivityScreen })));
 const PrivacyScreen = lazy(() => import('./screens/privacy/privacy-screen.js').then((m) => ({ default: m.PrivacyScreen })));
 
 function CurrentScreen() {
@@ -22,6 +26,9 @@ function CurrentScreen() {
   if (screen === 'compare') return <CompareScreen />;
   if (screen === 'providers') return <ProvidersScreen />;
   if (screen === 'gateway') return <GatewayScreen />;
+  if (screen === 'keys') return <KeysScreen />;
+  if (screen === 'spending') return <SpendingScreen />;
+  if (screen === 'activity') return <ActivityScreen />;
   if (screen === 'privacy') return <PrivacyScreen />;
   return <ChatScreen />;
 }
@@ -38,6 +45,7 @@ function Shell() {
         </Suspense>
       </main>
       <StatusStrip />
+      <LimitNotices />
       <CommandPalette />
       <ShortcutsSheet />
     </div>

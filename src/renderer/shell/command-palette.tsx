@@ -6,7 +6,7 @@ import { useUi } from '../stores/ui-store.js';
 import { control } from '../api/control.js';
 import { useConversationList } from '../stores/data-stores.js';
 
-const SCREEN_LABELS: Record<Screen, string> = { chat: 'Chat', compare: 'Compare models', providers: 'Providers', gateway: 'Gateway', privacy: 'Privacy' };
+const SCREEN_LABELS: Record<Screen, string> = { chat: 'Chat', compare: 'Compare models', providers: 'Providers', gateway: 'Gateway', spending: 'Spending', keys: 'App keys', activity: 'Activity', privacy: 'Privacy' };
 
 /** Ctrl/⌘+K: every action and screen by name, and the saved conversations. */
 export function CommandPalette() {

@@ -1,4 +1,4 @@
-import { Columns3, Keyboard, MessageSquare, Moon, Network, Plug, Search, ShieldCheck, Sun, SunMoon } from 'lucide-react';
+import { Activity, ChartColumn, Columns3, KeyRound, Keyboard, MessageSquare, Moon, Network, Plug, Search, ShieldCheck, Sun, SunMoon } from 'lucide-react';
 import type { ComponentType } from 'react';
 import { useRouter, type Screen } from '../stores/router.js';
 import { useTheme } from '../stores/theme-store.js';
@@ -9,6 +9,9 @@ const DESTINATIONS: { screen: Screen; label: string; Icon: ComponentType<{ size?
   { screen: 'compare', label: 'Compare', Icon: Columns3 },
   { screen: 'providers', label: 'Providers', Icon: Plug },
   { screen: 'gateway', label: 'Gateway', Icon: Network },
+  { screen: 'spending', label: 'Spending', Icon: ChartColumn },
+  { screen: 'keys', label: 'Keys', Icon: KeyRound },
+  { screen: 'activity', label: 'Activity', Icon: Activity },
   { screen: 'privacy', label: 'Privacy', Icon: ShieldCheck },
 ];
 

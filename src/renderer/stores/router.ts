@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 
-export type Screen = 'chat' | 'compare' | 'providers' | 'gateway' | 'privacy';
-export const SCREENS: readonly Screen[] = ['chat', 'compare', 'providers', 'gateway', 'privacy'];
+export type Screen = 'chat' | 'compare' | 'providers' | 'gateway' | 'spending' | 'keys' | 'activity' | 'privacy';
+export const SCREENS: readonly Screen[] = ['chat', 'compare', 'providers', 'gateway', 'spending', 'keys', 'activity', 'privacy'];
 
 export interface Route {
   screen: Screen;

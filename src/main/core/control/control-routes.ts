@@ -4,6 +4,8 @@ import type { GatewayContext } from '../gateway-context.js';
 import type { OwnerSession } from '../http/owner-session.js';
 import type { BodyLog } from '../policy/body-log.js';
 import type { CachedKeyVault } from '../secrets/cached-vault.js';
+import { activityRoutes } from './activity-routes.js';
+import { appKeysRoutes } from './app-keys-routes.js';
 import { chatRoutes } from './chat-routes.js';
 import type { ControlEvents } from './control-events.js';
 import type { ControlRoute } from './control-router.js';
@@ -13,6 +15,7 @@ import { modelsRoutes } from './models-routes.js';
 import { privacyRoutes } from './privacy-routes.js';
 import { providersRoutes } from './providers-routes.js';
 import { sessionRoutes } from './session-routes.js';
+import { spendingRoutes } from './spending-routes.js';
 import { statusRoutes } from './status-routes.js';
 import { vaultRoutes } from './vault-routes.js';
 
@@ -45,5 +48,8 @@ export function createControlRoutes(deps: ControlDeps): ControlRoute[] {
     ...conversationsRoutes(deps.chats, deps.events),
     ...privacyRoutes(deps),
     ...eventsRoutes(deps.events),
+    ...appKeysRoutes(deps),
+    ...spendingRoutes(deps),
+    ...activityRoutes(deps),
   ];
 }

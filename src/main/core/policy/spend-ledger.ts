@@ -51,6 +51,7 @@ export class SpendLedger {
   private readonly settleStmt;
   private readonly foldTx: () => void;
   private readonly spendStmt;
+  private readonly heldStmt;
   private readonly unsubscribe: () => void;
   private retryTimer: NodeJS.Timeout | undefined;
 
@@ -99,6 +100,8 @@ export class SpendLedger {
         COALESCE(SUM(CASE WHEN day >= @weekly THEN charged END), 0) AS weekly,
         COALESCE(SUM(CASE WHEN day >= @monthly THEN charged END), 0) AS monthly
       FROM key_spend WHERE app_key_id = @appKeyId`);
+
+    this.heldStmt = held;
 
     this.dropStaleReservations(db);
     this.fold();
@@ -153,6 +156,11 @@ export class SpendLedger {
       if (day >= days.monthly) out.monthly += charge;
     }
     return out;
+  }
+
+  /** Still held against the key's limit by requests in flight, in the period containing now. */
+  held(appKeyId: number, period: LimitPeriod): number {
+    return (this.heldStmt.get(appKeyId, periodStart(period, this.now())) as { usd: number }).usd;
   }
 
   /** Drops what this process still holds (nothing, once every request has finished). */

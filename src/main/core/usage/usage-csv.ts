@@ -7,7 +7,7 @@ export const USAGE_COLUMNS: readonly (keyof UsageRow)[] = [
 ];
 
 /** RFC 4180: quote fields with commas, quotes or line breaks; a leading =+-@ is defused for spreadsheets. */
-function csvField(value: unknown): string {
+export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;

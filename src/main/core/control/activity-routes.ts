@@ -1,0 +1,58 @@
+import { GatewayError } from '../../../shared/errors.js';
+import { activityQuerySchema, type ActivityDetail } from '../../../shared/control/activity.js';
+import { ActivityQueries } from '../usage/activity-queries.js';
+import type { ControlDeps } from './control-routes.js';
+import { parseWith, type ControlRoute } from './control-router.js';
+
+const NUMBER_PARAMS = new Set(['before', 'after', 'limit']);
+
+/** Activity: the request log a page at a time (newest first, or what is newer than the live head), and one request's trace. */
+export function activityRoutes(deps: ControlDeps): ControlRoute[] {
+  const { ctx } = deps;
+  const queries = new ActivityQueries(ctx.writer.database);
+
+  return [
+    {
+      method: 'GET',
+      path: '/activity',
+      run({ query }) {
+        const input: Record<string, unknown> = {};
+        for (const [name, value] of query) if (value !== '') input[name] = NUMBER_PARAMS.has(name) ? Number(value) : value;
+        return queries.page(parseWith(activityQuerySchema, input));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/activity/:id',
+      run({ params }): ActivityDetail {
+        const id = params.id as string;
+        const row = ctx.queries.get(id);
+        const seq = queries.seqOf(id);
+        if (!row || seq === undefined) throw new GatewayError(404, 'not_found', `No logged request ${id}`);
+        return {
+          seq,
+          id: row.id,
+          createdAt: row.createdAt,
+          appKey: row.appKey,
+          model: row.model,
+          provider: row.provider,
+          status: row.status,
+          promptTokens: row.promptTokens,
+          completionTokens: row.completionTokens,
+          cost: row.cost,
+          latencyMs: row.latencyMs,
+          ttftMs: row.ttftMs,
+          streamed: row.streamed,
+          upstreamModel: row.upstreamModel,
+          cachedTokens: row.cachedTokens,
+          cacheWriteTokens: row.cacheWriteTokens,
+          reasoningTokens: row.reasoningTokens,
+          usageEstimated: row.usageEstimated === true,
+          finishReason: row.finishReason,
+          errorCode: row.errorCode,
+          attempts: row.attempts,
+        };
+      },
+    },
+  ];
+}

@@ -1,0 +1,14 @@
+import { activityDetailSchema, activityPageSchema, type ActivityQuery } from '../../shared/control/activity.js';
+import { callApi } from './client.js';
+
+function queryString(query: ActivityQuery): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(name, String(value));
+  return params.toString();
+}
+
+/** The activity routes of the control API (src/main/core/control/activity-routes.ts). */
+export const activityApi = {
+  page: (query: ActivityQuery) => callApi('GET', `/activity?${queryString(query)}`, activityPageSchema),
+  detail: (id: string) => callApi('GET', `/activity/${encodeURIComponent(id)}`, activityDetailSchema),
+};

@@ -1,0 +1,70 @@
+import { z } from 'zod/mini';
+
+export const ACTIVITY_STATUSES = ['ok', 'error'] as const;
+export const ACTIVITY_PAGE_MAX = 500;
+
+/** One logged request in the Activity list; `seq` is its place in the log (the paging key). */
+export const activityRowSchema = z.object({
+  seq: z.number(),
+  id: z.string(),
+  createdAt: z.number(),
+  appKey: z.nullable(z.string()),
+  model: z.string(),
+  provider: z.nullable(z.string()),
+  status: z.number(),
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  /** USD; null when the price is unknown. */
+  cost: z.nullable(z.number()),
+  latencyMs: z.number(),
+  ttftMs: z.nullable(z.number()),
+  streamed: z.boolean(),
+});
+export type ActivityRow = z.infer<typeof activityRowSchema>;
+
+export const activityPageSchema = z.object({
+  rows: z.array(activityRowSchema),
+  /** Pass as `before` for the next (older) page; null at the start of the log. */
+  nextBefore: z.nullable(z.number()),
+});
+export type ActivityPage = z.infer<typeof activityPageSchema>;
+
+/** `before`: older than this seq (scrolling down); `after`: newer (the live head). Filters are exact matches. */
+export const activityQuerySchema = z.object({
+  before: z.optional(z.number().check(z.int(), z.gte(0))),
+  after: z.optional(z.number().check(z.int(), z.gte(0))),
+  limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(ACTIVITY_PAGE_MAX))),
+  appKey: z.optional(z.string().check(z.maxLength(64))),
+  model: z.optional(z.string().check(z.maxLength(300))),
+  provider: z.optional(z.string().check(z.maxLength(64))),
+  status: z.optional(z.enum(ACTIVITY_STATUSES)),
+});
+export type ActivityQuery = z.infer<typeof activityQuerySchema>;
+
+export const attemptSchema = z.object({
+  provider: z.string(),
+  model: z.string(),
+  model_id: z.optional(z.string()),
+  outcome: z.enum(['ok', 'failed', 'skipped']),
+  status: z.optional(z.number()),
+  reason: z.optional(z.string()),
+  detail: z.optional(z.string()),
+  try: z.optional(z.number()),
+  wait_ms: z.optional(z.number()),
+  start_ms: z.optional(z.number()),
+  duration_ms: z.optional(z.number()),
+});
+
+/** A request's detail: the routing trace and every token kind. */
+export const activityDetailSchema = z.object({
+  ...activityRowSchema.shape,
+  upstreamModel: z.nullable(z.string()),
+  cachedTokens: z.number(),
+  cacheWriteTokens: z.number(),
+  reasoningTokens: z.number(),
+  usageEstimated: z.boolean(),
+  finishReason: z.nullable(z.string()),
+  errorCode: z.nullable(z.string()),
+  attempts: z.array(attemptSchema),
+});
+export type ActivityDetail = z.infer<typeof activityDetailSchema>;

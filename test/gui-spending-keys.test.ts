@@ -1,0 +1,306 @@
+/**
+ * App keys and Spending in headless Chromium against a real `switchyard serve` with a priced
+ * mock provider: create a key with a limit in the UI, use it from the openai SDK, watch the
+ * spending figures and the limit bar move, lower the limit until the SDK gets 402, export the
+ * range as CSV, revoke the key. The control routes refuse without the owner's cookie; axe-core
+ * finds nothing serious on either screen. Screenshots light and dark go to out/screenshots/
+ * (SWITCHYARD_SCREENSHOT_DIR=docs/screenshots refreshes the README's).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import OpenAI from 'openai';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type LaunchedBrowser } from './helpers/browser.js';
+import { auditPage, screenshotPage } from './helpers/page-checks.js';
+import { startChatUpstream } from './helpers/chat-upstream.js';
+import { startServe, type ServeProcess } from './helpers/cli.js';
+import type { MockUpstream } from './helpers/mock-upstream.js';
+
+const UPSTREAM_KEY = 'sk-mock-upstream-5f2a9c0e71b4';
+const WAIT = { timeout: 20_000 };
+const shots = resolve(process.env.SWITCHYARD_SCREENSHOT_DIR ?? join(import.meta.dirname, '..', 'out', 'screenshots'));
+// USD per token. The mock answers 12 prompt and 4 completion tokens: 12 × 0.0001 + 4 × 0.001 = $0.0052.
+const PRICING = { prompt: '0.0001', completion: '0.001' };
+const ONE_REQUEST_USD = 0.0052;
+
+let dataDir: string;
+let upstream: MockUpstream;
+let serve: ServeProcess;
+let browser: LaunchedBrowser;
+let page: Page;
+let createdKey: string;
+/** The key made from the empty Activity screen's snippet. */
+let toolKey: string;
+const pageErrors: string[] = [];
+const axeFindings: string[] = [];
+
+async function audit(name: string): Promise<void> {
+  await auditPage(page, name, axeFindings);
+}
+
+/** The whole screen: its content scrolls inside the shell, so the window grows to fit it for the picture. */
+async function screenshot(name: string): Promise<void> {
+  const height = await page.locator('.screen').evaluate((el) => el.scrollHeight);
+  await page.setViewportSize({ width: 1280, height: Math.min(2000, Math.max(900, height + 60)) });
+  await screenshotPage(page, shots, name);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+function keyRow(name: string) {
+  return page.locator(`[data-testid="app-key-row"][data-key-name="${name}"]`);
+}
+
+function sdk(apiKey: string): OpenAI {
+  return new OpenAI({ apiKey, baseURL: `${serve.url}/v1`, maxRetries: 0 });
+}
+
+async function ask(apiKey: string) {
+  return sdk(apiKey).chat.completions.create({ model: 'mock/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 10 });
+}
+
+async function ownerCookie(): Promise<string> {
+  const cookies = await page.context().cookies(serve.url);
+  return cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+}
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'switchyard-spending-'));
+  upstream = await startChatUpstream(UPSTREAM_KEY);
+  const provider = { type: 'openai-compatible', baseUrl: `${upstream.url}/v1`, apiKeyEnv: 'MOCK_UPSTREAM_KEY', models: ['gpt-4o-mini'], pricing: PRICING };
+  // The same upstream unpriced: the connect-a-tool request costs "unknown", so it moves no spending figure.
+  const unpriced = { type: 'openai-compatible', baseUrl: `${upstream.url}/v1`, apiKeyEnv: 'MOCK_UPSTREAM_KEY', models: ['gpt-4o-mini'] };
+  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ providers: { mock: provider, unpriced } }));
+  serve = await startServe(['--port', '0'], dataDir, { MOCK_UPSTREAM_KEY: UPSTREAM_KEY, SWITCHYARD_VAULT: 'file', SWITCHYARD_VAULT_PASSPHRASE: 'spending-test' });
+  browser = await launchBrowser({ width: 1280, height: 900 });
+  page = browser.page;
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(serve.loginUrl);
+  await page.waitForURL(`${serve.url}/`, WAIT);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (serve?.child.exitCode === null) await serve.stop();
+  await upstream?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('app keys and spending, in the browser against serve', () => {
+  it('refuses the app-key and spending routes without the owner cookie', async () => {
+    for (const [method, path] of [['GET', '/app-keys'], ['POST', '/app-keys'], ['PATCH', '/app-keys/1'], ['DELETE', '/app-keys/1'], ['GET', '/spending'], ['GET', '/spending/export']]) {
+      const res = await fetch(`${serve.url}/_app/api${path}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' || method === 'DELETE' ? undefined : '{"name":"x"}' });
+      expect(res.status, `${method} ${path}`).toBe(401);
+      expect(((await res.json()) as { error: { code: number } }).error.code).toBe(401);
+    }
+  });
+
+  it('an empty Activity shows the connect-a-tool snippet; its settings, used verbatim by the openai SDK, make a request', async () => {
+    await page.getByRole('link', { name: 'Activity' }).click();
+    await page.getByTestId('connect-tool').waitFor(WAIT);
+    await audit('activity (empty)');
+    await screenshot('activity-empty');
+    await page.getByLabel('Create a key for the tool').fill('activity-tool');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await expect.poll(() => page.getByTestId('snippet-env').innerText(), WAIT).toMatch(/OPENAI_API_KEY=sk-sy-/);
+    const settings = Object.fromEntries(
+      (await page.getByTestId('snippet-env').innerText()).split('\n').map((line) => line.replace(/^export /, '').split('=', 2) as [string, string]),
+    );
+    expect(settings.OPENAI_BASE_URL).toBe(`${serve.url}/v1`);
+    expect(await page.getByTestId('snippet-curl').innerText()).toContain(`Authorization: Bearer ${settings.OPENAI_API_KEY}`);
+    toolKey = settings.OPENAI_API_KEY as string;
+    const client = new OpenAI({ apiKey: settings.OPENAI_API_KEY, baseURL: settings.OPENAI_BASE_URL, maxRetries: 0 });
+    const answer = await client.chat.completions.create({ model: 'unpriced/gpt-4o-mini', messages: [{ role: 'user', content: 'from the snippet' }] });
+    expect(answer.choices[0]?.message.content).toContain('answers: from the snippet');
+    // The first request arrives in the log by the event stream, replacing the empty state.
+    await expect.poll(() => page.getByTestId('activity-row').count(), WAIT).toBe(1);
+    expect(await page.getByTestId('activity-row').innerText()).toContain('unpriced/gpt-4o-mini');
+    expect(await page.getByTestId('activity-row').innerText()).toContain('cost unknown');
+  });
+
+  it('lists the built-in UI key: limitable, not revocable (in the UI and by the API)', async () => {
+    await page.getByRole('link', { name: 'Keys' }).click();
+    await keyRow('switchyard-ui').waitFor(WAIT);
+    expect(await keyRow('switchyard-ui').innerText()).toContain('built-in');
+    expect(await keyRow('switchyard-ui').getByRole('button', { name: /^Revoke/ }).count()).toBe(0);
+    expect(await keyRow('switchyard-ui').getByRole('button', { name: 'Set the limit of switchyard-ui' }).count()).toBe(1);
+    const cookie = await ownerCookie();
+    const list = (await (await fetch(`${serve.url}/_app/api/app-keys`, { headers: { cookie } })).json()) as { keys: { id: number; builtIn: boolean }[] };
+    const builtIn = list.keys.find((k) => k.builtIn);
+    const refused = await fetch(`${serve.url}/_app/api/app-keys/${builtIn?.id}`, { method: 'DELETE', headers: { cookie } });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('built-in key');
+  });
+
+  it('answers bad input on the new control routes with a clear 400 or 404 in the OpenAI error shape, changing nothing', async () => {
+    const cookie = await ownerCookie();
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${serve.url}/_app/api${path}`, {
+        method,
+        headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, error: ((await res.json()) as { error: { code: number; message: string } }).error };
+    };
+    const cases: [string, string, unknown, number, RegExp][] = [
+      ['POST', '/app-keys', { name: 'has spaces' }, 400, /name/],
+      ['POST', '/app-keys', { name: 'negative', limitUsd: -1 }, 400, /limitUsd/],
+      ['POST', '/app-keys', { name: 'switchyard-ui' }, 400, /already exists/],
+      ['PATCH', '/app-keys/99999', { disabled: true }, 404, /No active app key/],
+      ['PATCH', '/app-keys/not-a-number', { disabled: true }, 404, /No active app key/],
+      ['GET', '/spending?days=0', undefined, 400, /days/],
+      ['GET', '/spending?from=2026-02-01&to=2026-01-01', undefined, 400, /from must not be after to/],
+      ['GET', '/spending?from=yesterday', undefined, 400, /YYYY-MM-DD/],
+      ['GET', '/spending/export?days=1000', undefined, 400, /days/],
+      ['GET', '/activity?limit=100000', undefined, 400, /limit/],
+      ['GET', '/activity?status=weird', undefined, 400, /status/],
+      ['GET', '/activity/gen-nope', undefined, 404, /No logged request/],
+    ];
+    for (const [method, path, body, status, message] of cases) {
+      const answer = await call(method, path, body);
+      expect(answer.status, `${method} ${path}`).toBe(status);
+      expect(answer.error.code, `${method} ${path}`).toBe(status);
+      expect(answer.error.message, `${method} ${path}`).toMatch(message);
+    }
+    const builtIn = (await (await fetch(`${serve.url}/_app/api/app-keys`, { headers: { cookie } })).json()) as { keys: { id: number; builtIn: boolean }[] };
+    const uiKey = builtIn.keys.find((k) => k.builtIn)?.id;
+    const periodWithoutLimit = await call('PATCH', `/app-keys/${uiKey}`, { limitPeriod: 'daily' });
+    expect(periodWithoutLimit.status).toBe(400);
+    expect(periodWithoutLimit.error.message).toContain('needs a limit');
+    // Nothing was created: the UI's key and the one made from the Activity snippet.
+    expect(builtIn.keys).toHaveLength(2);
+  });
+
+  it('creates a key with a limit; the key is shown once, and works with the openai SDK', async () => {
+    await page.getByRole('button', { name: 'New key' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('script-runner');
+    await page.getByLabel('Spend limit in USD (optional)').fill('1');
+    await page.getByLabel('Limit period').selectOption('daily');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    createdKey = await page.getByTestId('created-key-value').innerText();
+    expect(createdKey).toMatch(/^sk-sy-[A-Za-z0-9_-]{43}$/);
+    expect(await page.getByRole('button', { name: 'Copy the new key' }).count()).toBe(1);
+    await audit('keys (new key shown)');
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect(await page.getByTestId('created-key-value').count()).toBe(0);
+    await expect.poll(() => keyRow('script-runner').innerText(), WAIT).toContain(`…${createdKey.slice(-4)}`);
+    expect(await keyRow('script-runner').getByTestId('limit-text').innerText()).toMatch(/^\$0 of \$1\.00 today · resets /);
+    expect(await keyRow('script-runner').innerText()).toContain('never');
+
+    const answer = await ask(createdKey);
+    expect(answer.choices[0]?.message.content).toContain('answers: hi');
+    // Pushed over the event stream: the bar and the last use move without a reload.
+    await expect.poll(() => keyRow('script-runner').getByTestId('limit-text').innerText(), WAIT).toMatch(/^\$0\.0052 of \$1\.00 today/);
+    expect(await keyRow('script-runner').getByRole('progressbar').getAttribute('aria-valuenow')).toBe(String(ONE_REQUEST_USD));
+    expect(await keyRow('script-runner').innerText()).not.toContain('never');
+    await audit('keys');
+    await screenshot('keys');
+  });
+
+  it('shows the spend and tokens of the range, per model, provider and key, and each limit bar', async () => {
+    await page.getByRole('link', { name: 'Spending' }).click();
+    await expect.poll(() => page.getByTestId('spend-today').innerText(), WAIT).toBe('$0.0052');
+    expect(await page.getByTestId('spend-by-model').innerText()).toMatch(/mock\/gpt-4o-mini\s+1\s+16\s+\$0\.0052/);
+    expect(await page.getByTestId('spend-by-provider').innerText()).toMatch(/mock\s+1\s+16\s+\$0\.0052/);
+    expect(await page.getByTestId('spend-by-app-key').innerText()).toMatch(/script-runner\s+1\s+16\s+\$0\.0052/);
+    // Unknown is written "unknown", never $0 (UI.md).
+    expect(await page.getByTestId('spend-by-provider').innerText()).toMatch(/unpriced\s+1\s+16\s+unknown/);
+    expect(await page.getByTestId('limit-bar').innerText()).toContain('$0.0052 of $1.00 today');
+    await page.locator('.recharts-bar-rectangle').first().waitFor(WAIT);
+
+    await ask(createdKey);
+    await expect.poll(() => page.getByTestId('spend-today').innerText(), WAIT).toBe('$0.0104');
+    await expect.poll(() => page.getByTestId('limit-bar').innerText(), WAIT).toContain('$0.0104 of $1.00 today');
+
+    await page.getByRole('button', { name: '7 days' }).click();
+    await expect.poll(() => page.getByRole('button', { name: '7 days' }).getAttribute('aria-pressed')).toBe('true');
+    await audit('spending');
+    await screenshot('spending');
+  });
+
+  it('exports the shown range as CSV, the same rows the rollup holds', async () => {
+    const href = (await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')) as string;
+    expect(href).toBe('/_app/api/spending/export?days=7');
+    const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href);
+    const [header, ...rows] = csv.trim().split('\r\n');
+    expect(header).toBe('day,app_key,model,provider,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cache_write_tokens,reasoning_tokens,cost,unpriced_requests');
+    expect(rows).toHaveLength(2);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(rows[0]).toBe(`${today},activity-tool,unpriced/gpt-4o-mini,unpriced,1,0,12,4,0,0,0,0,1`);
+    expect(rows[1]).toMatch(new RegExp(`^${today},script-runner,mock/gpt-4o-mini,mock,2,0,24,8,0,0,0,0\\.0104\\d*,0$`));
+  });
+
+  it('a limit below the spend makes the SDK get 402; disable refuses the key, enable brings it back', async () => {
+    await page.getByRole('link', { name: 'Keys' }).click();
+    await keyRow('script-runner').getByRole('button', { name: 'Set the limit of script-runner' }).click();
+    await page.getByLabel('Limit in USD').fill('0.01');
+    await keyRow('script-runner').getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => keyRow('script-runner').getByTestId('limit-text').innerText(), WAIT).toMatch(/^\$0\.0104 of \$0\.01 today/);
+    // Crossing the limit is announced on whatever screen is open.
+    await expect.poll(() => page.getByTestId('limit-notice').allInnerTexts(), WAIT).toEqual([
+      expect.stringContaining('App key “script-runner” reached its $0.01 daily limit'),
+    ]);
+    await screenshot('limit-notice');
+    await page.getByTestId('limit-notice').getByRole('button', { name: 'Dismiss' }).click();
+    expect(await page.getByTestId('limit-notice').count()).toBe(0);
+    const error = await ask(createdKey).then(() => null, (err: unknown) => err);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+
+    await keyRow('script-runner').getByRole('button', { name: 'Disable script-runner' }).click();
+    await expect.poll(() => keyRow('script-runner').innerText(), WAIT).toContain('disabled');
+    expect(((await ask(createdKey).catch((err: unknown) => err)) as InstanceType<typeof OpenAI.APIError>).status).toBe(401);
+    await keyRow('script-runner').getByRole('button', { name: 'Enable script-runner' }).click();
+    await expect.poll(() => keyRow('script-runner').innerText(), WAIT).not.toContain('disabled');
+    expect(((await ask(createdKey).catch((err: unknown) => err)) as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+  });
+
+  it('revokes the key: gone from the list, refused by the gateway', async () => {
+    await keyRow('script-runner').getByRole('button', { name: 'Revoke script-runner' }).click();
+    await expect.poll(() => keyRow('script-runner').count(), WAIT).toBe(0);
+    expect(((await ask(createdKey).catch((err: unknown) => err)) as InstanceType<typeof OpenAI.APIError>).status).toBe(401);
+  });
+
+  it('Activity: live rows, filters, and a request\'s trace with tokens, cost, latency and TTFT', async () => {
+    await page.getByRole('link', { name: 'Activity' }).click();
+    await expect.poll(() => page.getByTestId('activity-row').count(), WAIT).toBeGreaterThanOrEqual(4);
+    const before = await page.getByTestId('activity-row').count();
+    await ask(toolKey);
+    await expect.poll(() => page.getByTestId('activity-row').count(), WAIT).toBe(before + 1);
+
+    await page.getByLabel('Status', { exact: true }).selectOption('error');
+    // The list empties while the filtered page loads: wait for the refusals themselves.
+    await expect
+      .poll(async () => {
+        const texts = await page.getByTestId('activity-row').allInnerTexts();
+        return texts.length >= 2 && texts.every((t) => /\b402\b/.test(t));
+      }, WAIT)
+      .toBe(true);
+    await page.getByLabel('Status', { exact: true }).selectOption('');
+    await page.getByLabel('Model', { exact: true }).selectOption('mock/gpt-4o-mini');
+    await page.getByLabel('App key', { exact: true }).selectOption('activity-tool');
+    await expect.poll(() => page.getByTestId('activity-row').count(), WAIT).toBe(1);
+
+    await page.getByTestId('activity-row').click();
+    const detail = page.getByTestId('activity-detail');
+    await detail.waitFor(WAIT);
+    const text = await detail.innerText();
+    expect(text).toMatch(/Served by\s+mock · gpt-4o-mini/);
+    expect(text).toMatch(/Cost\s+\$0\.0052/);
+    expect(text).toMatch(/Prompt tokens\s+12/);
+    expect(text).toMatch(/Completion tokens\s+4/);
+    expect(text).toMatch(/Latency\s+\d+ ms/);
+    expect(text).toMatch(/Time to first token\s+\d+ ms/);
+    expect(await detail.getByTestId('trace').innerText()).toMatch(/ok\s+mock\/gpt-4o-mini · HTTP 200/);
+    await audit('activity');
+    await screenshot('activity');
+  });
+
+  it('had no page errors and no serious accessibility findings', () => {
+    expect(pageErrors.join('\n')).toBe('');
+    expect(axeFindings.join('\n')).toBe('');
+  });
+});
