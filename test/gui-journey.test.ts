@@ -191,6 +191,9 @@ describe('a new user, in the browser against serve', () => {
     expect(await page.locator('[data-testid=request-row]').first().innerText()).toContain('switchyard-ui');
     await audit('gateway');
     await screenshot('gateway');
+    // The last screen of the rail is reachable the same way.
+    await page.keyboard.press('Alt+8');
+    await expect.poll(() => page.getByRole('heading', { name: 'Privacy', exact: true }).isVisible(), WAIT).toBe(true);
   });
 
   it('keeps the conversation across a restart of serve, and exports it', async () => {

@@ -8,6 +8,6 @@ export const SHORTCUTS: readonly { keys: string[]; does: string }[] = [
   { keys: ['Enter'], does: 'Send' },
   { keys: ['Shift', 'Enter'], does: 'New line in a message' },
   { keys: ['Esc'], does: 'Stop the answer (in the message box); close a dialog' },
-  { keys: ['Alt', '1–4'], does: 'Chat, Compare, Providers, Gateway' },
+  { keys: ['Alt', '1–8'], does: 'Chat, Compare, Providers, Gateway, Spending, Keys, Activity, Privacy (the rail, top to bottom)' },
   { keys: ['Ctrl/⌘', 'Shift', 'L'], does: 'Switch light/dark theme' },
 ];

@@ -32,7 +32,7 @@ export function useShortcuts(): void {
       } else if (mod && e.shiftKey && key === 'l') {
         e.preventDefault();
         useTheme.getState().toggle();
-      } else if (e.altKey && !mod && /^[1-4]$/.test(e.key)) {
+      } else if (e.altKey && !mod && /^[1-9]$/.test(e.key) && Number(e.key) <= SCREENS.length) {
         e.preventDefault();
         go({ screen: SCREENS[Number(e.key) - 1] ?? 'chat' });
       } else if (!mod && !e.altKey && !typingIn(e.target) && !ui.paletteOpen && !ui.shortcutsOpen) {
