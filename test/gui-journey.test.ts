@@ -108,6 +108,8 @@ describe('a new user, in the browser against serve', () => {
     // A generic server on loopback is not local unless declared (DESIGN §3): unpriced, so its cost is "unknown", never $0.
     expect(meta).toContain('cost unknown');
     expect(meta).not.toContain('$0');
+    // Today's spend says so too: an unpriced request is not free.
+    await expect.poll(() => page.getByTestId('today-spend').innerText(), WAIT).toBe('today $0 + unknown');
     expect(meta).toMatch(/\d+ ms|\d\.\d+ s/);
     await expect.poll(() => page.getByRole('link', { name: 'hello there' }).count(), WAIT).toBe(1);
     await audit('chat');

@@ -40,4 +40,6 @@ export interface AppStatus {
   recent: UsageRow[];
   /** Spend of every app key since 00:00 UTC, as the gateway priced it (unpriced requests add nothing). */
   todayCostUsd: number;
+  /** Requests since 00:00 UTC whose price is unknown: today's spend is then more than `todayCostUsd`, by an unknown amount. */
+  todayUnpricedRequests: number;
 }

@@ -22,7 +22,12 @@ export function StatusStrip() {
           <CopyButton text={apiUrl} label="Copy OpenAI base URL" />
         </span>
       )}
-      {status && <span data-testid="today-spend">today {formatUsd(status.todayCostUsd)}</span>}
+      {status && (
+        <span data-testid="today-spend" title={status.todayUnpricedRequests > 0 ? `${status.todayUnpricedRequests} request(s) today had no known price` : undefined}>
+          today {formatUsd(status.todayCostUsd)}
+          {status.todayUnpricedRequests > 0 && ' + unknown'}
+        </span>
+      )}
       {privacy?.localOnly && <span className="status-local-only" data-testid="strip-local-only">local only: nothing leaves this machine</span>}
       {vault && <span className={vault.backend === 'unavailable' ? 'status-warn' : undefined}>{VAULT_LABELS[vault.backend]}</span>}
     </footer>

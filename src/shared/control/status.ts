@@ -39,4 +39,5 @@ export const appStatusSchema: z.ZodMiniType<AppStatus> = z.object({
   providers: z.array(providerStatusSchema),
   recent: z.array(usageRowSchema),
   todayCostUsd: z.number(),
+  todayUnpricedRequests: z.number(),
 });

@@ -19,7 +19,9 @@ async function status(ctx: GatewayContext, url: string): Promise<AppStatus> {
   );
   const pending = [...ctx.writer.pendingRows()].reverse();
   const recent = [...pending, ...ctx.queries.recent(20)].slice(0, 20).map(toUsageRow);
-  const today = new Date().toISOString().slice(0, 10);
-  const todayCostUsd = ctx.queries.spendPerDayPerModel(today).reduce((sum, row) => sum + (row.cost ?? 0), 0);
-  return { url, version: ctx.version, dataDir: ctx.dataDir, providers, recent, todayCostUsd };
+  const today = new Date(ctx.now()).toISOString().slice(0, 10);
+  const todayRows = ctx.queries.spendPerDayPerModel(today);
+  const todayCostUsd = todayRows.reduce((sum, row) => sum + (row.cost ?? 0), 0);
+  const todayUnpricedRequests = todayRows.reduce((sum, row) => sum + row.unpriced, 0);
+  return { url, version: ctx.version, dataDir: ctx.dataDir, providers, recent, todayCostUsd, todayUnpricedRequests };
 }

@@ -102,11 +102,11 @@ export class UsageQueries {
   }
 
   /** Dashboard: spend per UTC day per model, from the rollup table. */
-  spendPerDayPerModel(sinceDay: string): { day: string; model: string; cost: number; requests: number }[] {
+  spendPerDayPerModel(sinceDay: string): { day: string; model: string; cost: number; requests: number; unpriced: number }[] {
     return this.db
-      .prepare(`SELECT day, model, SUM(cost) AS cost, SUM(requests) AS requests FROM daily_usage
+      .prepare(`SELECT day, model, SUM(cost) AS cost, SUM(requests) AS requests, SUM(unpriced_requests) AS unpriced FROM daily_usage
         WHERE day >= ? GROUP BY day, model ORDER BY day, model`)
-      .all(sinceDay) as { day: string; model: string; cost: number; requests: number }[];
+      .all(sinceDay) as { day: string; model: string; cost: number; requests: number; unpriced: number }[];
   }
 }
 
