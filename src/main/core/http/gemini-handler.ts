@@ -31,13 +31,11 @@ import { checkJsonContentType } from './guards.js';
 import { inboundAdapters } from './inbound-adapters.js';
 import { guardInbound } from './inbound-privacy.js';
 import { withProxyScope } from './proxy-handler.js';
-import { logJsonAnswer } from './answer-log.js';
+import { logJsonAnswer, sendLoggedJson, type Outcome } from './answer-log.js';
 import { pumpTranslated } from './translated-stream.js';
-import { sendJson } from './respond.js';
 
 type JsonAnswer = Extract<Dispatched, { kind: 'json' }>;
 type StreamAnswer = Extract<Dispatched, { kind: 'stream' }>;
-type Outcome = { status: number; errorCode: string | null };
 
 const METHODS = ['generateContent', 'streamGenerateContent', 'countTokens'] as const;
 type Method = (typeof METHODS)[number];
@@ -78,9 +76,7 @@ function sendNative(res: ServerResponse, answer: JsonAnswer, log: RequestLog): O
   logJsonAnswer(log, answer);
   const body: JsonObject = { ...mapped.body, responseId: log.id };
   if (isObject(body.usageMetadata)) body.usageMetadata = { ...body.usageMetadata, cost: log.cost };
-  log.markFirstByte();
-  sendJson(res, 200, body, { 'x-generation-id': log.id });
-  return { status: 200, errorCode: null };
+  return sendLoggedJson(res, log, body);
 }
 
 function sendTranslated(res: ServerResponse, answer: JsonAnswer, log: RequestLog): Outcome {
@@ -94,9 +90,7 @@ function sendTranslated(res: ServerResponse, answer: JsonAnswer, log: RequestLog
     cost: log.cost,
     finishReason: mapped.finishReason,
   });
-  log.markFirstByte();
-  sendJson(res, 200, body, { 'x-generation-id': log.id });
-  return { status: 200, errorCode: null };
+  return sendLoggedJson(res, log, body);
 }
 
 function endGeminiStream(writer: GeminiStreamWriter, log: RequestLog, failure: GatewayError | undefined): Outcome {
@@ -213,9 +207,7 @@ async function countTokens({ ctx, res, appKey, body, model, log, signal }: Gemin
   const answer = (await dispatch(routed, allowed, { op: 'chat', body: routing, stream: false, log, signal })) as JsonAnswer;
   log.usage = EMPTY_USAGE;
   log.cost = 0;
-  log.markFirstByte();
-  sendJson(res, 200, answer.mapped.body, { 'x-generation-id': log.id });
-  return { status: 200, errorCode: null };
+  return sendLoggedJson(res, log, answer.mapped.body);
 }
 
 export interface GeminiRoute {

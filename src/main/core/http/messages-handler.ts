@@ -30,13 +30,11 @@ import { AnthropicEventWriter, endAnthropicStream, pumpUpstream, streamCut } fro
 import { countTokensAdapters, messagesAdapters } from './messages-adapters.js';
 import { requireModel, withProxyScope, type ProxyScope } from './proxy-handler.js';
 import { pumpTranslated } from './translated-stream.js';
-import { logJsonAnswer } from './answer-log.js';
-import { sendJson } from './respond.js';
+import { logJsonAnswer, sendLoggedJson, type Outcome } from './answer-log.js';
 import type { ApiRoute } from './server.js';
 
 type JsonAnswer = Extract<Dispatched, { kind: 'json' }>;
 type StreamAnswer = Extract<Dispatched, { kind: 'stream' }>;
-type Outcome = { status: number; errorCode: string | null };
 
 const stopSequencesSchema = z.array(z.string()).catch([]);
 const MALFORMED_EVENT = 'a malformed stream event';
@@ -65,9 +63,7 @@ function sendNativeMessage(res: ServerResponse, answer: JsonAnswer, log: Request
   const { mapped } = answer;
   logJsonAnswer(log, answer);
   const usage = isObject(mapped.body.usage) ? mapped.body.usage : {};
-  log.markFirstByte();
-  sendJson(res, 200, { ...mapped.body, id: log.id, usage: { ...usage, cost: log.cost } }, { 'x-generation-id': log.id });
-  return { status: 200, errorCode: null };
+  return sendLoggedJson(res, log, { ...mapped.body, id: log.id, usage: { ...usage, cost: log.cost } });
 }
 
 function sendTranslatedMessage(res: ServerResponse, answer: JsonAnswer, log: RequestLog, stopSequences: string[]): Outcome {
@@ -81,9 +77,7 @@ function sendTranslatedMessage(res: ServerResponse, answer: JsonAnswer, log: Req
     usage: mapped.usage,
     cost: log.cost,
   });
-  log.markFirstByte();
-  sendJson(res, 200, message, { 'x-generation-id': log.id });
-  return { status: 200, errorCode: null };
+  return sendLoggedJson(res, log, message);
 }
 
 /**
@@ -247,9 +241,7 @@ async function countTokens({ ctx, req, res, appKey, body, model, candidates, log
   const answer = (await dispatch(routed, allowed, { op: 'chat', body, stream: false, log, signal })) as JsonAnswer;
   log.usage = EMPTY_USAGE;
   log.cost = 0;
-  log.markFirstByte();
-  sendJson(res, 200, answer.mapped.body, { 'x-generation-id': log.id });
-  return { status: 200, errorCode: null };
+  return sendLoggedJson(res, log, answer.mapped.body);
 }
 
 /** POST /v1/messages */

@@ -21,17 +21,16 @@ import { candidatesFor, dispatch, type Dispatched } from '../router/dispatch.js'
 import type { RequestLog } from '../usage/request-log.js';
 import { AnthropicEventWriter as EventWriter, endStream, pumpUpstream, streamCut } from './anthropic-sse.js';
 import { requireModel, withProxyScope } from './proxy-handler.js';
-import { sendError, sendJson } from './respond.js';
+import { sendError } from './respond.js';
 import { inboundAdapters } from './inbound-adapters.js';
 import { guardInbound } from './inbound-privacy.js';
 import { responsesNative, speaksResponses } from './responses-native.js';
-import { logJsonAnswer } from './answer-log.js';
+import { logJsonAnswer, sendLoggedJson, type Outcome } from './answer-log.js';
 import { pumpTranslated } from './translated-stream.js';
 import type { ApiRoute } from './server.js';
 
 type JsonAnswer = Extract<Dispatched, { kind: 'json' }>;
 type StreamAnswer = Extract<Dispatched, { kind: 'stream' }>;
-type Outcome = { status: number; errorCode: string | null };
 
 const TERMINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 const LIFECYCLE_EVENTS = new Set(['response.created', 'response.in_progress', 'response.queued', ...TERMINAL_EVENTS]);
@@ -44,9 +43,7 @@ function sendNativeResponse(res: ServerResponse, answer: JsonAnswer, log: Reques
   const { mapped } = answer;
   logJsonAnswer(log, answer);
   const usage = isObject(mapped.body.usage) ? { ...mapped.body.usage, cost: log.cost } : mapped.body.usage;
-  log.markFirstByte();
-  sendJson(res, 200, { ...mapped.body, id: log.id, usage }, { 'x-generation-id': log.id });
-  return { status: 200, errorCode: null };
+  return sendLoggedJson(res, log, { ...mapped.body, id: log.id, usage });
 }
 
 function sendTranslatedResponse(res: ServerResponse, answer: JsonAnswer, log: RequestLog, ctx: ResponseContext): Outcome {
@@ -59,9 +56,7 @@ function sendTranslatedResponse(res: ServerResponse, answer: JsonAnswer, log: Re
     cost: log.cost,
     finishReason: mapped.finishReason,
   });
-  log.markFirstByte();
-  sendJson(res, 200, response, { 'x-generation-id': log.id });
-  return { status: 200, errorCode: null };
+  return sendLoggedJson(res, log, response);
 }
 
 function endResponsesStream(writer: EventWriter, log: RequestLog, failure: GatewayError | undefined, failed: () => ResponsesEvent[]): Outcome {
