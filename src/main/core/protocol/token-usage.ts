@@ -58,10 +58,51 @@ export function openAiUsageJson(usage: TokenUsage): OpenAiUsage {
   return json;
 }
 
+type OpenAiUsageFields = z.infer<typeof openAiUsageSchema>;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A count as the schema takes it unchanged: absent, or a safe non-negative integer. */
+function isPlainCount(value: unknown): value is number | undefined {
+  return value === undefined || (Number.isSafeInteger(value) && (value as number) >= 0);
+}
+
+function hasPlainCounts(value: unknown, fields: readonly string[]): boolean {
+  if (value === undefined || value === null) return true;
+  if (!isRecord(value)) return false;
+  for (const field of fields) if (!isPlainCount(value[field])) return false;
+  return true;
+}
+
+/**
+ * The usage of every answer passes here (one per JSON answer, the last chunk of a stream), and
+ * zod's object-with-catch parse costs several µs a call: a usage object whose every field is
+ * already what the schema would return is read directly; anything else (a wrong type, a float, a
+ * detail that is not an object) takes the schema's path, which repairs or refuses it.
+ */
+function plainUsageFields(raw: unknown): OpenAiUsageFields | undefined {
+  if (!isRecord(raw)) return undefined;
+  if (!isPlainCount(raw.prompt_tokens) || !isPlainCount(raw.completion_tokens) || !isPlainCount(raw.prompt_cache_hit_tokens)) return undefined;
+  if (!hasPlainCounts(raw.prompt_tokens_details, ['cached_tokens', 'cache_write_tokens'])) return undefined;
+  if (!hasPlainCounts(raw.completion_tokens_details, ['reasoning_tokens'])) return undefined;
+  if (!hasPlainCounts(raw.server_tool_use, ['web_search_requests'])) return undefined;
+  return raw as OpenAiUsageFields;
+}
+
 export function parseOpenAiUsage(raw: unknown): TokenUsage | undefined {
+  const plain = plainUsageFields(raw);
+  return plain ? tokenUsageOf(plain) : parseOpenAiUsageBySchema(raw);
+}
+
+/** The schema's reading of any value: what `parseOpenAiUsage` answers, fast path or not. */
+export function parseOpenAiUsageBySchema(raw: unknown): TokenUsage | undefined {
   const parsed = openAiUsageSchema.safeParse(raw);
-  if (!parsed.success) return undefined;
-  const u = parsed.data;
+  return parsed.success ? tokenUsageOf(parsed.data) : undefined;
+}
+
+function tokenUsageOf(u: OpenAiUsageFields): TokenUsage {
   const usage: TokenUsage = {
     promptTokens: u.prompt_tokens ?? 0,
     completionTokens: u.completion_tokens ?? 0,
