@@ -1,4 +1,4 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { GatewayError } from '../../../shared/errors.js';
 
 export interface UpstreamRequest {
@@ -31,6 +31,21 @@ export function createUpstreamAgent(timeouts: UpstreamTimeouts): Agent {
 
 export type UpstreamResponse = Dispatcher.ResponseData;
 
+/** Upstream URLs by endpoint and operation: a handful per config, parsed once rather than per request. */
+const MAX_PARSED_URLS = 256;
+const parsedUrls = new Map<string, { origin: string; path: string }>();
+
+function originAndPath(url: string): { origin: string; path: string } {
+  let parsed = parsedUrls.get(url);
+  if (!parsed) {
+    const { origin, pathname, search } = new URL(url);
+    parsed = { origin, path: pathname + search };
+    if (parsedUrls.size >= MAX_PARSED_URLS) parsedUrls.clear();
+    parsedUrls.set(url, parsed);
+  }
+  return parsed;
+}
+
 export async function sendUpstream(
   agent: Agent,
   req: UpstreamRequest,
@@ -38,7 +53,8 @@ export async function sendUpstream(
   providerId: string,
 ): Promise<UpstreamResponse> {
   try {
-    return await request(req.url, { method: req.method, headers: req.headers, body: req.body, signal, dispatcher: agent });
+    const { origin, path } = originAndPath(req.url);
+    return await agent.request({ origin, path, method: req.method, headers: req.headers, body: req.body, signal });
   } catch (err) {
     throw upstreamFailure(err, providerId, signal);
   }
