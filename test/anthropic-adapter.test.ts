@@ -579,6 +579,32 @@ describe('Anthropic stream -> OpenAI chunks', () => {
     );
   });
 
+  it('writes each text chunk exactly as the generic chunk builder does, and skips malformed deltas as the schema does', () => {
+    const mapper = new AnthropicStreamMapper('claude', 'm');
+    const texts: string[] = [];
+    const parser = new SseParser((e) => texts.push(...mapper.onEvent(e)));
+    parser.push(loadBody('anthropic/extracted/stream_text.sse'));
+    const textChunks = texts.filter((t) => (JSON.parse(t) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content);
+    expect(textChunks.length).toBeGreaterThan(1);
+    for (const text of textChunks) {
+      const { id, object, created, model, choices } = JSON.parse(text) as Record<string, [{ delta: { content: string } }]>;
+      const content = choices![0].delta.content;
+      expect(text).toBe(JSON.stringify({ id, object, created, model, choices: [{ index: 0, delta: { content }, finish_reason: null }] }));
+    }
+
+    const malformed = [
+      '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":5}}',
+      '{"type":"content_block_delta","index":-1,"delta":{"type":"text_delta","text":"x"}}',
+      '{"type":"content_block_delta","index":0.5,"delta":{"type":"text_delta","text":"x"}}',
+      '{"type":"content_block_delta","index":0,"delta":["text_delta"]}',
+      '{"type":"content_block_delta","index":0,"delta":{"type":"toString","text":"x"}}',
+    ];
+    const fresh = new AnthropicStreamMapper('claude', 'm');
+    const start = loadBody('anthropic/extracted/stream_text.sse').split('\n\n').slice(0, 2).join('\n\n');
+    new SseParser((e) => fresh.onEvent(e)).push(`${start}\n\n`);
+    for (const data of malformed) expect(fresh.onEvent({ event: 'content_block_delta', data })).toEqual([]);
+  });
+
   it('throws when the stream ends without message_stop, and skips unknown events', () => {
     const sse = loadBody('anthropic/extracted/stream_text.sse');
     const cut = sse.slice(0, sse.indexOf('event: message_delta'));

@@ -63,6 +63,8 @@ export class AnthropicStreamMapper implements StreamMapper {
         provider: this.providerId,
       });
     }
+    const delta = plainContentDelta(json);
+    if (delta) return this.delta(delta.index, delta.delta);
     // Unknown event, block or delta types (new API features) are skipped, as Anthropic asks of clients.
     const parsed = streamEventSchema.safeParse(json);
     if (!parsed.success) {
@@ -75,6 +77,7 @@ export class AnthropicStreamMapper implements StreamMapper {
       case 'message_start':
         this.id = ev.message.id;
         this.model = ev.message.model;
+        this.textPrefix = undefined;
         this.usage = ev.message.usage;
         return [this.chunk({ role: 'assistant', content: '' })];
       case 'content_block_start':
@@ -155,9 +158,14 @@ export class AnthropicStreamMapper implements StreamMapper {
     return [];
   }
 
+  /** The text chunk's JSON up to its content, which is the same for every token of the message. */
+  private textPrefix: string | undefined;
+
+  /** `chunk({ content })`, spelled out: one of these goes out per token, and only the content varies. */
   private text(content: string): string {
     this.contentLength += content.length;
-    return this.chunk({ content });
+    this.textPrefix ??= `${this.chunk({}).slice(0, -CHUNK_DELTA_TAIL.length)}{"content":`;
+    return `${this.textPrefix}${JSON.stringify(content)}}${TEXT_CHUNK_TAIL}`;
   }
 
   private cite(index: number, citation: unknown): void {
@@ -224,6 +232,36 @@ export class AnthropicStreamMapper implements StreamMapper {
       usage: openAiUsageJson(this.usageSoFar() ?? EMPTY_USAGE),
     });
   }
+}
+
+/** How `chunk({})` ends: its empty delta, then the end of the choice and of the chunk. */
+const CHUNK_DELTA_TAIL = '{},"finish_reason":null}]}';
+const TEXT_CHUNK_TAIL = ',"finish_reason":null}]}';
+
+/** The field carrying each content delta's text, as contentDeltaSchema requires it. */
+const DELTA_TEXT_FIELDS: Readonly<Record<string, string>> = {
+  text_delta: 'text',
+  input_json_delta: 'partial_json',
+  thinking_delta: 'thinking',
+  signature_delta: 'signature',
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A `content_block_delta` event (one per token) that streamEventSchema would accept as it is,
+ * checked by hand: the schema's discriminated-union parse is most of the mapper's cost per
+ * token. Anything else, or anything unusual, goes through the schema.
+ */
+function plainContentDelta(json: unknown): { index: number; delta: AnthropicContentDelta } | undefined {
+  if (!isRecord(json) || json.type !== 'content_block_delta') return undefined;
+  const { index, delta } = json;
+  if (!Number.isSafeInteger(index) || (index as number) < 0 || !isRecord(delta)) return undefined;
+  const field = typeof delta.type === 'string' && Object.hasOwn(DELTA_TEXT_FIELDS, delta.type) ? DELTA_TEXT_FIELDS[delta.type] : undefined;
+  if (field === undefined || typeof delta[field] !== 'string') return undefined;
+  return { index: index as number, delta: delta as AnthropicContentDelta };
 }
 
 function reasoningDelta(detail: ReturnType<typeof reasoningDetailOf>): Record<string, unknown> {
