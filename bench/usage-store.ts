@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { startCheckpointer } from '../src/main/core/usage/checkpointer.js';
+import { startDbWorker } from '../src/main/core/usage/db-worker.js';
 import { openDb } from '../src/main/core/usage/usage-db.js';
 import { UsageQueries } from '../src/main/core/usage/usage-queries.js';
 import { utcDay, type UsageRecord } from '../src/main/core/usage/usage-record.js';
@@ -116,7 +116,7 @@ async function runSize(total: number): Promise<Result> {
   const path = join(dir, 'usage.db');
   const db = openDb(path);
   db.pragma('wal_autocheckpoint = 0');
-  const checkpointer = startCheckpointer(path, 1000);
+  const dbWorker = startDbWorker(path, 1000);
   const writer = new UsageWriter(db, { maxBatch: 2000 });
   const now = Date.now();
   const started = performance.now();
@@ -149,7 +149,7 @@ async function runSize(total: number): Promise<Result> {
   }
   dashboard.sort((a, b) => a - b);
   recent.sort((a, b) => a - b);
-  await checkpointer.stop();
+  await dbWorker.stop();
   const dbBytes = statSync(path).size;
   db.close();
   rmSync(dir, { recursive: true, force: true });

@@ -36,7 +36,7 @@ import { PrivacyStore } from './policy/privacy-store.js';
 import { SpendLedger } from './policy/spend-ledger.js';
 import { SpendWatch } from './policy/spend-watch.js';
 import { ProviderKeys } from './secrets/provider-keys.js';
-import { startCheckpointer } from './usage/checkpointer.js';
+import { startDbWorker } from './usage/db-worker.js';
 import { openDb } from './usage/usage-db.js';
 import { UsageQueries } from './usage/usage-queries.js';
 import { UsageWriter } from './usage/usage-writer.js';
@@ -96,8 +96,8 @@ async function startLocked(opts: GatewayOptions, releaseLock: () => void): Promi
   const dbPath = usageDbPath(dataDir);
   const db = openDb(dbPath);
   db.pragma('wal_autocheckpoint = 0');
-  const checkpointer = startCheckpointer(dbPath);
-  const writer = new UsageWriter(db);
+  const dbWorker = startDbWorker(dbPath);
+  const writer = new UsageWriter(db, { committer: dbWorker.committer });
   const now = opts.now ?? Date.now;
   const bodyLog = new BodyLog(db);
   bodyLog.start();
@@ -212,7 +212,7 @@ async function startLocked(opts: GatewayOptions, releaseLock: () => void): Promi
       writer.close();
       spendWatch.close();
       spend.close();
-      await checkpointer.stop();
+      await dbWorker.stop();
       db.close();
       await agent.close().catch(() => undefined);
       rmSync(infoPath, { force: true });

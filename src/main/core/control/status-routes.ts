@@ -17,8 +17,8 @@ async function status(ctx: GatewayContext, url: string): Promise<AppStatus> {
       models: ctx.catalog.providerModels(p.id),
     })),
   );
-  const pending = [...ctx.writer.pendingRows()].reverse();
-  const recent = [...pending, ...ctx.queries.recent(20)].slice(0, 20).map(toUsageRow);
+  const { committed, pending } = ctx.writer.withPending(() => ctx.queries.recent(20));
+  const recent = [...[...pending].reverse(), ...committed].slice(0, 20).map(toUsageRow);
   const today = new Date(ctx.now()).toISOString().slice(0, 10);
   const todayRows = ctx.queries.spendPerDayPerModel(today);
   const todayCostUsd = todayRows.reduce((sum, row) => sum + (row.cost ?? 0), 0);

@@ -17,13 +17,12 @@ const BYOK_NOTE =
  */
 export function getCredits(ctx: GatewayContext, appKey: AppKey) {
   const scope = dailyUsageScope(appKey);
-  const committed = ctx.writer.database
-    .prepare(`SELECT COALESCE(SUM(cost), 0) AS cost, COALESCE(SUM(unpriced_requests), 0) AS unpriced
-      FROM daily_usage WHERE ${scope.where}`)
-    .get(...scope.params) as { cost: number; unpriced: number };
+  const totals = ctx.writer.database.prepare(`SELECT COALESCE(SUM(cost), 0) AS cost, COALESCE(SUM(unpriced_requests), 0) AS unpriced
+      FROM daily_usage WHERE ${scope.where}`);
+  const { committed, pending } = ctx.writer.withPending(() => totals.get(...scope.params) as { cost: number; unpriced: number });
   let cost = committed.cost;
   let unpriced = committed.unpriced;
-  for (const row of ctx.writer.pendingRows()) {
+  for (const row of pending) {
     if (!inScope(appKey, row)) continue;
     if (row.cost !== null) cost += row.cost;
     else if (row.promptTokens + row.completionTokens > 0) unpriced += 1;

@@ -29,12 +29,29 @@ export interface KeySpend {
 }
 
 /**
+ * Folds the requests committed since the last fold into `key_spend` and drops their reservations.
+ * Parameterless SQL, in order, in one transaction: the usage writer runs it inside each batch's
+ * commit, and `SpendLedger.fold` on its own to catch up.
+ */
+const FOLD_STATEMENTS = [
+  `INSERT INTO key_spend (app_key_id, day, charged)
+    SELECT app_key_id, CAST(created_at / ${DAY_MS} AS INTEGER), SUM(${LIMIT_CHARGE_SQL}) FROM requests
+    WHERE seq > (SELECT last_seq FROM spend_fold WHERE id = 1) AND app_key_id IS NOT NULL GROUP BY 1, 2
+    ON CONFLICT (app_key_id, day) DO UPDATE SET charged = charged + excluded.charged`,
+  `DELETE FROM spend_reservations WHERE request_id IN
+    (SELECT id FROM requests WHERE seq > (SELECT last_seq FROM spend_fold WHERE id = 1))`,
+  `UPDATE spend_fold SET last_seq = (SELECT MAX(seq) FROM requests)
+    WHERE id = 1 AND (SELECT MAX(seq) FROM requests) > last_seq`,
+] as const;
+
+/**
  * Spend-limit bookkeeping in the usage database.
  *
  * - `key_spend` is a per-key, per-UTC-day running total of limit charges (`limitCharge`),
  *   so a period's spend is a sum over at most a month of rows. It is folded from the
- *   `requests` table after every committed batch, tracked by `spend_fold.last_seq`, so a
- *   fold that failed (or a crash between the batch and its fold) is caught up later.
+ *   `requests` table inside every batch's commit, tracked by `spend_fold.last_seq`, so a
+ *   fold that failed (rolled back to its savepoint while the rows committed) is caught up by
+ *   the next batch, or at start and close.
  * - `spend_reservations` holds one row per in-flight request of a limited key: its cost
  *   ceiling until it finishes, then its real charge (0 for failures) until its usage row is
  *   folded, which deletes it in the same transaction. A reservation counts in the period it
@@ -52,7 +69,6 @@ export class SpendLedger {
   private readonly foldTx: () => void;
   private readonly spendStmt;
   private readonly heldStmt;
-  private readonly unsubscribe: () => void;
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly writer: UsageWriter, opts: { now?: () => number } = {}) {
@@ -77,21 +93,9 @@ export class SpendLedger {
 
     this.settleStmt = db.prepare('UPDATE spend_reservations SET amount = ? WHERE request_id = ?');
 
-    const lastFolded = db.prepare('SELECT last_seq FROM spend_fold WHERE id = 1').pluck();
-    const maxSeq = db.prepare('SELECT MAX(seq) FROM requests').pluck();
-    const foldRows = db.prepare(`INSERT INTO key_spend (app_key_id, day, charged)
-      SELECT app_key_id, CAST(created_at / ${DAY_MS} AS INTEGER), SUM(${LIMIT_CHARGE_SQL}) FROM requests
-      WHERE seq > ? AND app_key_id IS NOT NULL GROUP BY 1, 2
-      ON CONFLICT (app_key_id, day) DO UPDATE SET charged = charged + excluded.charged`);
-    const dropSettled = db.prepare('DELETE FROM spend_reservations WHERE request_id IN (SELECT id FROM requests WHERE seq > ?)');
-    const markFolded = db.prepare('UPDATE spend_fold SET last_seq = ? WHERE id = 1');
+    const foldSteps = FOLD_STATEMENTS.map((sql) => db.prepare(sql));
     const fold = db.transaction(() => {
-      const last = lastFolded.get() as number;
-      const max = maxSeq.get() as number | null;
-      if (max === null || max <= last) return;
-      foldRows.run(last);
-      dropSettled.run(last);
-      markFolded.run(max);
+      for (const step of foldSteps) step.run();
     });
     this.foldTx = () => fold.immediate();
 
@@ -105,7 +109,8 @@ export class SpendLedger {
 
     this.dropStaleReservations(db);
     this.fold();
-    this.unsubscribe = writer.onCommit(() => this.fold());
+    // Each batch folds its own rows in its transaction: committed rows and their charges land together.
+    writer.addFollowUp(FOLD_STATEMENTS);
   }
 
   /**
@@ -145,8 +150,9 @@ export class SpendLedger {
       weekly: utcDayNumber(periodStart('weekly', now)),
       monthly: utcDayNumber(periodStart('monthly', now)),
     };
-    const out = { ...(this.spendStmt.get({ appKeyId, ...days }) as KeySpend) };
-    for (const row of this.writer.pendingRows()) {
+    const { committed, pending } = this.writer.withPending(() => this.spendStmt.get({ appKeyId, ...days }) as KeySpend);
+    const out = { ...committed };
+    for (const row of pending) {
       if (row.appKeyId !== appKeyId) continue;
       const charge = limitCharge(row);
       const day = utcDayNumber(row.createdAt);
@@ -165,7 +171,6 @@ export class SpendLedger {
 
   /** Drops what this process still holds (nothing, once every request has finished). */
   close(): void {
-    this.unsubscribe();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.fold();
     this.writer.database.prepare('DELETE FROM spend_reservations WHERE owner = ?').run(this.owner);

@@ -1,3 +1,5 @@
+import type { Statement } from 'better-sqlite3';
+import type { BatchCommitter, CommitBatch } from './db-worker.js';
 import type { Db } from './usage-db.js';
 import { utcDay, type UsageRecord } from './usage-record.js';
 
@@ -6,60 +8,67 @@ export interface UsageWriterOptions {
   flushIntervalMs?: number;
   /** A batch this large is committed at once. */
   maxBatch?: number;
+  /**
+   * Commits batches off the event loop (the gateway's database worker, db-worker.ts). Without
+   * one, each batch commits here, synchronously, on the writer's own connection.
+   */
+  committer?: BatchCommitter;
 }
+
+const INSERT_ROW = `INSERT INTO requests (id, created_at, app_key_id, app_key, model, provider,
+  upstream_model, status, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens,
+  cost, latency_ms, ttft_ms, streamed, finish_reason, error_code, attempts, usage_estimated, egress)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_BODIES = `INSERT INTO request_bodies (request_id, app_key_id, created_at, expires_at, prompt, completion)
+  VALUES (?, ?, ?, ?, ?, ?)`;
+const ADD_TO_ROLLUP = `INSERT INTO daily_usage (day, app_key, model, provider, requests, errors,
+  prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost, unpriced_requests)
+  VALUES (@day, @appKey, @model, @provider, @requests, @errors, @prompt, @completion, @cached, @cacheWrite,
+    @reasoning, @cost, @unpriced)
+  ON CONFLICT (day, app_key, model, provider) DO UPDATE SET
+    requests = requests + excluded.requests, errors = errors + excluded.errors,
+    prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+    completion_tokens = completion_tokens + excluded.completion_tokens,
+    cached_tokens = cached_tokens + excluded.cached_tokens,
+    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
+    reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+    cost = cost + excluded.cost, unpriced_requests = unpriced_requests + excluded.unpriced_requests`;
+const STATEMENTS = [INSERT_ROW, INSERT_BODIES, ADD_TO_ROLLUP] as const;
+const [ROW, BODIES, ROLLUP] = [0, 1, 2];
 
 /**
  * Batches usage rows off the request path: a request only pushes to an array; a timer
- * commits the batch in one transaction, inserting the rows and folding them into the
- * daily rollup. Rows not yet committed stay readable through `pending`.
+ * commits the batch in one transaction, inserting the rows, folding them into the daily
+ * rollup and running the follow-ups (the spend fold). Rows not yet committed stay readable
+ * through `pending`, `pendingRows` and `withPending`.
  */
 export class UsageWriter {
   private queue: UsageRecord[] = [];
+  /** The batch the committer is writing: still pending for readers until it is visible in the database. */
+  private inFlight: UsageRecord[] = [];
   private readonly byId = new Map<string, UsageRecord>();
   private timer: NodeJS.Timeout | undefined;
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
-  private readonly commitBatch: (rows: UsageRecord[]) => void;
+  private readonly committer: BatchCommitter;
+  private readonly followUps: (readonly string[])[] = [];
+  private readonly isCommitted;
+  private readonly readSnapshot;
   private closed = false;
+  private flushing = false;
   private readonly listeners = new Set<(rows: readonly UsageRecord[]) => void>();
 
   constructor(private readonly db: Db, opts: UsageWriterOptions = {}) {
     this.flushIntervalMs = opts.flushIntervalMs ?? 50;
     this.maxBatch = opts.maxBatch ?? 500;
-    const insert = db.prepare(`INSERT INTO requests (id, created_at, app_key_id, app_key, model, provider,
-      upstream_model, status, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens,
-      cost, latency_ms, ttft_ms, streamed, finish_reason, error_code, attempts, usage_estimated, egress)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const rollup = db.prepare(`INSERT INTO daily_usage (day, app_key, model, provider, requests, errors,
-      prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost, unpriced_requests)
-      VALUES (@day, @appKey, @model, @provider, @requests, @errors, @prompt, @completion, @cached, @cacheWrite,
-        @reasoning, @cost, @unpriced)
-      ON CONFLICT (day, app_key, model, provider) DO UPDATE SET
-        requests = requests + excluded.requests, errors = errors + excluded.errors,
-        prompt_tokens = prompt_tokens + excluded.prompt_tokens,
-        completion_tokens = completion_tokens + excluded.completion_tokens,
-        cached_tokens = cached_tokens + excluded.cached_tokens,
-        cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
-        reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
-        cost = cost + excluded.cost, unpriced_requests = unpriced_requests + excluded.unpriced_requests`);
-    const insertBodies = db.prepare(`INSERT INTO request_bodies (request_id, app_key_id, created_at, expires_at, prompt, completion)
-      VALUES (?, ?, ?, ?, ?, ?)`);
-    this.commitBatch = db.transaction((rows: UsageRecord[]) => {
-      const buckets = new Map<string, RollupBucket>();
-      for (const r of rows) {
-        insert.run(
-          r.id, r.createdAt, r.appKeyId, r.appKey, r.model, r.provider, r.upstreamModel, r.status,
-          r.promptTokens, r.completionTokens, r.cachedTokens, r.cacheWriteTokens, r.reasoningTokens,
-          r.cost, r.latencyMs, r.ttftMs, r.streamed ? 1 : 0, r.finishReason, r.errorCode,
-          r.attempts.length > 0 ? JSON.stringify(r.attempts) : null, r.usageEstimated ? 1 : 0,
-          r.egress ? JSON.stringify(r.egress) : null,
-        );
-        if (r.bodies && r.appKeyId !== null) {
-          insertBodies.run(r.id, r.appKeyId, r.createdAt, r.bodies.expiresAt, r.bodies.prompt, r.bodies.completion);
-        }
-        addToBucket(buckets, r);
-      }
-      for (const bucket of buckets.values()) rollup.run(bucket);
+    this.committer = opts.committer ?? localCommitter(db);
+    this.isCommitted = db.prepare('SELECT 1 FROM requests WHERE id = ?').pluck();
+    this.readSnapshot = db.transaction(<T>(query: () => T) => {
+      const committed = query();
+      // The batch commits as a whole: one of its rows in this snapshot means all of them are.
+      const first = this.inFlight[0];
+      const landed = first !== undefined && this.isCommitted.get(first.id) !== undefined;
+      return { committed, pending: landed ? this.queue : this.pendingRows() };
     });
   }
 
@@ -71,13 +80,31 @@ export class UsageWriter {
     else this.timer ??= setTimeout(() => this.tryFlush(), this.flushIntervalMs);
   }
 
+  /**
+   * Statements run in each batch's transaction after its rows, together in one savepoint: if they
+   * fail, they alone roll back and the rows still commit.
+   */
+  addFollowUp(statements: readonly string[]): void {
+    this.followUps.push(statements);
+  }
+
   /** A row recorded but not yet committed. */
   pending(id: string): UsageRecord | undefined {
     return this.byId.get(id);
   }
 
+  /** Rows recorded but not yet committed, oldest first (a batch being committed included). */
   pendingRows(): readonly UsageRecord[] {
-    return this.queue;
+    return this.inFlight.length === 0 ? this.queue : [...this.inFlight, ...this.queue];
+  }
+
+  /**
+   * Committed figures and the rows not yet in them, read from one snapshot of the database: a
+   * batch the worker commits between the query and the look at the pending rows would otherwise
+   * count twice (or not at all).
+   */
+  withPending<T>(query: () => T): { committed: T; pending: readonly UsageRecord[] } {
+    return this.readSnapshot(query) as { committed: T; pending: readonly UsageRecord[] };
   }
 
   /** Called after each committed batch (spend limits settle, health stats update). */
@@ -86,42 +113,91 @@ export class UsageWriter {
     return () => this.listeners.delete(listener);
   }
 
+  /** Commits every row recorded so far before it returns (waiting for a batch in flight); throws if they cannot commit yet. */
   flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    if (this.queue.length === 0) return;
-    const batch = this.queue;
-    this.queue = [];
+    this.clearTimer();
+    this.flushing = true;
     try {
-      this.commitBatch(batch);
-    } catch (err) {
-      // Keep the rows (e.g. SQLITE_BUSY from a long foreign transaction) and try again later.
-      this.queue = batch.concat(this.queue);
-      if (!this.closed) this.timer ??= setTimeout(() => this.tryFlush(), this.flushIntervalMs * 4);
-      throw err;
-    }
-    for (const row of batch) this.byId.delete(row.id);
-    for (const listener of this.listeners) {
-      try {
-        listener(batch);
-      } catch (err) {
-        // The rows are committed; a follower (spend totals, health) catches up on its own.
-        this.warn('a usage-log follower failed', err);
-      }
+      this.committer.settle();
+      if (this.queue.length === 0) return;
+      let failure: Error | undefined;
+      this.startCommit((error) => {
+        failure = error;
+      });
+      this.committer.settle();
+      if (failure) throw failure;
+    } finally {
+      this.flushing = false;
     }
   }
 
   /**
-   * The timer's and the hot path's flush: never throws. A batch that cannot commit (e.g. another
-   * process holds the write lock past busy_timeout) stays queued and is retried.
+   * The timer's and the hot path's flush: never throws, never waits. A batch that cannot commit
+   * (e.g. another process holds the write lock past busy_timeout) goes back to the queue and is
+   * retried; rows recorded while a batch is in flight go in the next one.
    */
   private tryFlush(): void {
-    try {
-      this.flush();
-    } catch (err) {
-      this.warn('usage rows could not be written yet; retrying', err);
+    this.clearTimer();
+    if (this.inFlight.length > 0 || this.queue.length === 0) return;
+    this.startCommit((error) => {
+      if (error) this.warn('usage rows could not be written yet; retrying', error);
+    });
+  }
+
+  private startCommit(onEnd: (error: Error | undefined) => void): void {
+    const batch = this.queue;
+    this.queue = [];
+    this.inFlight = batch;
+    this.committer.commit(this.planOf(batch), (error) => {
+      this.inFlight = [];
+      if (error) {
+        // Keep the rows and try again later.
+        this.queue = batch.concat(this.queue);
+        if (!this.closed) this.timer ??= setTimeout(() => this.tryFlush(), this.flushIntervalMs * 4);
+        onEnd(error);
+        return;
+      }
+      for (const row of batch) this.byId.delete(row.id);
+      for (const listener of this.listeners) {
+        try {
+          listener(batch);
+        } catch (err) {
+          // The rows are committed; a follower (spend totals, health) catches up on its own.
+          this.warn('a usage-log follower failed', err);
+        }
+      }
+      onEnd(undefined);
+      // `flush` commits what is left itself, in one more batch.
+      if (this.flushing) return;
+      if (this.queue.length >= this.maxBatch) this.tryFlush();
+      else if (this.queue.length > 0 && !this.closed) this.timer ??= setTimeout(() => this.tryFlush(), this.flushIntervalMs);
+    });
+  }
+
+  private planOf(rows: readonly UsageRecord[]): CommitBatch {
+    const ops: CommitBatch['ops'] = [];
+    const buckets = new Map<string, RollupBucket>();
+    for (const r of rows) {
+      ops.push([ROW, [
+        r.id, r.createdAt, r.appKeyId, r.appKey, r.model, r.provider, r.upstreamModel, r.status,
+        r.promptTokens, r.completionTokens, r.cachedTokens, r.cacheWriteTokens, r.reasoningTokens,
+        r.cost, r.latencyMs, r.ttftMs, r.streamed ? 1 : 0, r.finishReason, r.errorCode,
+        r.attempts.length > 0 ? JSON.stringify(r.attempts) : null, r.usageEstimated ? 1 : 0,
+        r.egress ? JSON.stringify(r.egress) : null,
+      ]]);
+      if (r.bodies && r.appKeyId !== null) {
+        ops.push([BODIES, [r.id, r.appKeyId, r.createdAt, r.bodies.expiresAt, r.bodies.prompt, r.bodies.completion]]);
+      }
+      addToBucket(buckets, r);
+    }
+    for (const bucket of buckets.values()) ops.push([ROLLUP, bucket as unknown as Record<string, unknown>]);
+    return { statements: STATEMENTS, ops, followUps: this.followUps };
+  }
+
+  private clearTimer(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
     }
   }
 
@@ -142,6 +218,44 @@ export class UsageWriter {
   get database(): Db {
     return this.db;
   }
+}
+
+/** Commits on the writer's own connection, at once: for the CLI and tests, which have no database worker. */
+function localCommitter(db: Db): BatchCommitter {
+  const prepared = new Map<string, Statement>();
+  const statement = (sql: string): Statement => {
+    let stmt = prepared.get(sql);
+    if (!stmt) {
+      stmt = db.prepare(sql);
+      prepared.set(sql, stmt);
+    }
+    return stmt;
+  };
+  const followUp = db.transaction((statements: readonly string[]) => {
+    for (const sql of statements) statement(sql).run();
+  });
+  const commit = db.transaction((batch: CommitBatch) => {
+    for (const [index, params] of batch.ops) statement(batch.statements[index] as string).run(params);
+    for (const group of batch.followUps) {
+      try {
+        followUp(group);
+      } catch {
+        // Rolled back to its savepoint: the rows commit, the follow-up's owner catches up.
+      }
+    }
+  });
+  return {
+    commit(batch, done) {
+      let error: Error | undefined;
+      try {
+        commit(batch);
+      } catch (err) {
+        error = err as Error;
+      }
+      done(error);
+    },
+    settle: () => undefined,
+  };
 }
 
 interface RollupBucket {
