@@ -65,6 +65,8 @@ export class AnthropicStreamMapper implements StreamMapper {
     }
     const delta = plainContentDelta(json);
     if (delta) return this.delta(delta.index, delta.delta);
+    const stop = plainBlockStop(json);
+    if (stop !== undefined) return this.stopBlock(stop);
     // Unknown event, block or delta types (new API features) are skipped, as Anthropic asks of clients.
     const parsed = streamEventSchema.safeParse(json);
     if (!parsed.success) {
@@ -262,6 +264,13 @@ function plainContentDelta(json: unknown): { index: number; delta: AnthropicCont
   const field = typeof delta.type === 'string' && Object.hasOwn(DELTA_TEXT_FIELDS, delta.type) ? DELTA_TEXT_FIELDS[delta.type] : undefined;
   if (field === undefined || typeof delta[field] !== 'string') return undefined;
   return { index: index as number, delta: delta as AnthropicContentDelta };
+}
+
+/** A `content_block_stop` event's index, when the schema would accept the event as it is (one per block). */
+function plainBlockStop(json: unknown): number | undefined {
+  if (!isRecord(json) || json.type !== 'content_block_stop') return undefined;
+  const { index } = json;
+  return Number.isSafeInteger(index) && (index as number) >= 0 ? (index as number) : undefined;
 }
 
 function reasoningDelta(detail: ReturnType<typeof reasoningDetailOf>): Record<string, unknown> {
