@@ -41,3 +41,28 @@ describe('one-shot CLI output into a pipe', () => {
     expect(res.stdout.trim().split('\r\n')).toHaveLength(ROWS + 1);
   });
 });
+
+describe('usage --json', () => {
+  it('marks the rows whose usage the gateway estimated', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-cli-estimated-'));
+    try {
+      const db = openDb(usageDbPath(dir));
+      const writer = new UsageWriter(db);
+      const reported = new RequestLog(writer, null, 'k', 'openai/gpt-4o-mini');
+      reported.usage = { promptTokens: 10, completionTokens: 5, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+      reported.finish(200);
+      const counted = new RequestLog(writer, null, 'k', 'openai/gpt-4o-mini');
+      counted.usage = { promptTokens: 12, completionTokens: 40, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+      counted.usageEstimated = true;
+      counted.finish(499, 'cancelled');
+      writer.close();
+      db.close();
+      const res = runCli(['usage', '--json', '--data-dir', dir]);
+      expect(res.status).toBe(0);
+      const rows = JSON.parse(res.stdout) as UsageRow[];
+      expect(Object.fromEntries(rows.map((row) => [row.id, row.usage_estimated]))).toEqual({ [reported.id]: false, [counted.id]: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

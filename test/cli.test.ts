@@ -146,7 +146,7 @@ describe('switchyard CLI and serve', () => {
     expect(Object.keys(rows[0]!).sort()).toEqual(
       ['id', 'created_at', 'app_key', 'model', 'provider', 'upstream_model', 'status', 'prompt_tokens', 'completion_tokens',
         'cached_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost', 'latency_ms', 'ttft_ms', 'streamed',
-        'finish_reason', 'error_code'].sort(),
+        'finish_reason', 'error_code', 'usage_estimated'].sort(),
     );
     const since = runCli(['usage', '--json', '--since', rows.at(-1)!.created_at, '--data-dir', dataDir]);
     expect((JSON.parse(since.stdout) as UsageRow[]).every((r) => r.created_at >= rows.at(-1)!.created_at)).toBe(true);

@@ -19,6 +19,8 @@ export interface UsageRow {
   streamed: boolean;
   finish_reason: string | null;
   error_code: string | null;
+  /** The upstream did not report (all of) the tokens: the gateway counted them with a tokenizer. */
+  usage_estimated: boolean;
 }
 
 export type ProviderKeySource = 'keychain' | 'env' | 'none' | 'not-required';

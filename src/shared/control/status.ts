@@ -21,6 +21,7 @@ export const usageRowSchema: z.ZodMiniType<UsageRow> = z.object({
   streamed: z.boolean(),
   finish_reason: z.nullable(z.string()),
   error_code: z.nullable(z.string()),
+  usage_estimated: z.boolean(),
 });
 
 const providerStatusSchema: z.ZodMiniType<ProviderStatus> = z.object({

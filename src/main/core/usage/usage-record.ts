@@ -93,6 +93,7 @@ export function toUsageRow(r: UsageRecord): UsageRow {
     streamed: r.streamed,
     finish_reason: r.finishReason,
     error_code: r.errorCode,
+    usage_estimated: r.usageEstimated === true,
   };
 }
 
