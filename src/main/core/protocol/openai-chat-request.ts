@@ -189,6 +189,8 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = { excludeReasoning: false }
 
 /** Read without parsing the whole request: answers are mapped with it, after the request was sent. */
 export function answerOptionsOf(request: Record<string, unknown>): AnswerOptions {
+  // Most requests have no `reasoning`: a refused parse builds its whole error, on every answer.
+  if (request.reasoning === undefined) return { excludeReasoning: false };
   return { excludeReasoning: reasoningSchema.safeParse(request.reasoning).data?.exclude === true };
 }
 

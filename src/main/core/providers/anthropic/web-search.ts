@@ -67,5 +67,7 @@ const serverToolUsageSchema = z.looseObject({ web_search_requests: z.number().in
 
 /** `usage.server_tool_use.web_search_requests`: searches Anthropic ran (and bills) for this answer. */
 export function webSearchRequestsOf(serverToolUse: unknown): number {
+  // Most answers have no server tool use: a refused parse builds its whole error, on every answer.
+  if (serverToolUse === undefined || serverToolUse === null) return 0;
   return serverToolUsageSchema.safeParse(serverToolUse).data?.web_search_requests ?? 0;
 }
