@@ -68,6 +68,7 @@ const MAX_CACHED_KEYS = 1024;
 
 export class AppKeyStore {
   private readonly byHash;
+  private readonly byId;
   private readonly dataVersion: DataVersionWatch;
   /**
    * Keys verified against their stored hash, by the key as presented, so the hot path skips both
@@ -80,6 +81,8 @@ export class AppKeyStore {
 
   constructor(private readonly db: Db) {
     this.byHash = db.prepare('SELECT * FROM app_keys WHERE key_hash = ?');
+    // Read after every committed usage batch (spend-limit notices), so prepared once.
+    this.byId = db.prepare('SELECT * FROM app_keys WHERE id = ?');
     this.dataVersion = new DataVersionWatch(db, RECHECK_MS);
   }
 
@@ -130,7 +133,7 @@ export class AppKeyStore {
   }
 
   getById(id: number): AppKey | undefined {
-    const row = this.db.prepare('SELECT * FROM app_keys WHERE id = ?').get(id) as AppKeyDb | undefined;
+    const row = this.byId.get(id) as AppKeyDb | undefined;
     return row && fromDb(row);
   }
 
