@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../src/shared/errors.js';
 import { parseConfig } from '../src/main/core/config/load-config.js';
@@ -256,5 +257,35 @@ describe('endpoint health', () => {
     const slow = health.summary('b/m')?.throughputP50 ?? 0;
     expect(fast).toBeGreaterThan(slow);
     expect(slow).toBeGreaterThan(0);
+  });
+
+  it('summarises the same medians as the window figures, over any mix of samples (fast-check)', () => {
+    const sample = fc.record({
+      ageMs: fc.integer({ min: 0, max: 120_000 }),
+      status: fc.constantFrom(200, 200, 200, 429, 502),
+      ttftMs: fc.option(fc.double({ min: 0, max: 5_000, noNaN: true }), { nil: null }),
+      latencyMs: fc.double({ min: 0, max: 20_000, noNaN: true }),
+      completionTokens: fc.nat({ max: 4_000 }),
+      streamed: fc.boolean(),
+      startMs: fc.double({ min: 0, max: 500, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(fc.array(sample, { minLength: 1, maxLength: 150 }), (samples) => {
+        const t = clock();
+        const health = new EndpointHealth(60_000, 100, t.now);
+        const start = t.now();
+        t.advance(120_000);
+        health.ingest(samples.map((s) => row({
+          status: s.status, ttftMs: s.ttftMs, latencyMs: s.latencyMs, completionTokens: s.completionTokens, streamed: s.streamed,
+          errorCode: s.status === 200 ? null : s.status === 429 ? 'upstream_rate_limited' : 'upstream_error',
+          attempts: [s.status === 429 ? { ...ok(s.startMs), outcome: 'failed', status: 429, reason: 'upstream_rate_limited' } : ok(s.startMs)],
+        }, start + 120_000 - s.ageMs)));
+        const window = health.window('a/m', 60_000);
+        const summary = health.summary('a/m');
+        expect(summary?.latencyP50 ?? null).toBe(window.latency?.p50 ?? null);
+        expect(summary?.throughputP50 ?? null).toBe(window.throughput?.p50 ?? null);
+      }),
+      { numRuns: 400 },
+    );
   });
 });

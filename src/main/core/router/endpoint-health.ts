@@ -59,16 +59,19 @@ function percentile(sorted: readonly number[], q: number): number {
   return sorted[index] as number;
 }
 
+function roundStat(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
 function stats(values: number[], descending = false): PercentileStats | null {
   if (values.length === 0) return null;
   // For throughput "p90" means 90% of answers were at least this fast, as OpenRouter reports it.
   values.sort((a, b) => (descending ? b - a : a - b));
-  const round = (n: number) => Math.round(n * 100) / 100;
   return {
-    p50: round(percentile(values, 0.5)),
-    p75: round(percentile(values, 0.75)),
-    p90: round(percentile(values, 0.9)),
-    p99: round(percentile(values, 0.99)),
+    p50: roundStat(percentile(values, 0.5)),
+    p75: roundStat(percentile(values, 0.75)),
+    p90: roundStat(percentile(values, 0.9)),
+    p99: roundStat(percentile(values, 0.99)),
   };
 }
 
@@ -98,12 +101,15 @@ function windowStats(samples: readonly Sample[]): WindowStats {
 export class EndpointHealth {
   private readonly rings = new Map<string, SampleRing>();
   private readonly summaries = new Map<string, HealthSummary>();
+  private readonly scratch: Float64Array;
 
   constructor(
     readonly windowMs = 60 * 60_000,
     private readonly capacity = 512,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.scratch = new Float64Array(capacity);
+  }
 
   summary(key: string): HealthSummary | undefined {
     return this.summaries.get(key);
@@ -139,31 +145,51 @@ export class EndpointHealth {
     for (const key of this.rings.keys()) this.summarize(key);
   }
 
+  /**
+   * Runs for each endpoint a committed batch touched, many times a second under load: it counts
+   * and takes the medians in place (one reused buffer, no per-batch arrays of samples), with the
+   * same figures `window` gives for the whole window.
+   */
   private summarize(key: string): void {
-    const ring = this.rings.get(key);
-    const samples = ring ? ring.since(this.now() - this.windowMs) : [];
-    if (samples.length === 0) {
-      this.rings.delete(key);
-      this.summaries.delete(key);
-      return;
-    }
-    const w = windowStats(samples);
+    const items = this.rings.get(key)?.items ?? [];
+    const since = this.now() - this.windowMs;
+    let samples = 0;
     let requests = 0;
     let errors = 0;
     let rateLimited = 0;
-    for (const s of samples) {
+    for (const s of items) {
+      if (s.at < since) continue;
+      samples += 1;
       if (s.kind === 'rate_limited') rateLimited += 1;
       else requests += 1;
       if (s.kind === 'fault') errors += 1;
+    }
+    if (samples === 0) {
+      this.rings.delete(key);
+      this.summaries.delete(key);
+      return;
     }
     this.summaries.set(key, {
       requests,
       errors,
       rateLimited,
       errorRate: requests === 0 ? null : errors / requests,
-      latencyP50: w.latency?.p50 ?? null,
-      throughputP50: w.throughput?.p50 ?? null,
+      latencyP50: this.median(items, since, 'latencyMs', false),
+      throughputP50: this.median(items, since, 'tokensPerSecond', true),
     });
+  }
+
+  /** `stats(values, descending).p50` of one field over the window, sorted in the reused buffer. */
+  private median(items: readonly Sample[], since: number, field: 'latencyMs' | 'tokensPerSecond', descending: boolean): number | null {
+    let n = 0;
+    for (const s of items) {
+      const value = s[field];
+      if (s.at >= since && value !== null) this.scratch[n++] = value;
+    }
+    if (n === 0) return null;
+    const ascending = this.scratch.subarray(0, n).sort();
+    const index = Math.min(n - 1, Math.max(0, Math.ceil(0.5 * n) - 1));
+    return roundStat((descending ? ascending[n - 1 - index] : ascending[index]) as number);
   }
 }
 
