@@ -27,8 +27,8 @@ export class ActivityQueries {
     if (query.appKey !== undefined) add('app_key = ?', query.appKey);
     if (query.model !== undefined) add('model = ?', query.model);
     if (query.provider !== undefined) add('provider = ?', query.provider);
-    if (query.status === 'ok') add('status < 400');
-    if (query.status === 'error') add('status >= 400');
+    // Spelled as the requests_failed index's expression, so the planner walks that index.
+    if (query.status !== undefined) add('(status >= 400) = ?', query.status === 'error' ? 1 : 0);
     const limit = query.limit ?? DEFAULT_PAGE;
     const sql = `SELECT ${COLUMNS} FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     const rows = (this.db.prepare(sql).all(...params, limit) as (Omit<ActivityRow, 'streamed'> & { streamed: number })[]).map((r) => ({

@@ -126,6 +126,16 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX request_bodies_expires ON request_bodies(expires_at);
   CREATE INDEX request_bodies_key ON request_bodies(app_key_id);
   `,
+  // Activity's filters (usage/activity-queries.ts) as index ranges: each index ends in the rowid
+  // (seq), so "this key, older than seq N, newest first" is a walk of exactly one page however
+  // few rows match. Without them a filter that matches little walked the whole log.
+  // The status index is on the expression the Activity query tests, `(status >= 400)`.
+  `
+  CREATE INDEX requests_app_key ON requests(app_key);
+  CREATE INDEX requests_model ON requests(model);
+  CREATE INDEX requests_provider ON requests(provider);
+  CREATE INDEX requests_failed ON requests(status >= 400);
+  `,
 ];
 
 export function openDb(path: string, opts: { readonly?: boolean } = {}): Db {

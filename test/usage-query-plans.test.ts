@@ -1,0 +1,208 @@
+/**
+ * Every query the Spending and Activity screens cause (their control routes, and the status and
+ * app-key routes both screens load) is an index or rollup range, never a walk of the request log:
+ * recorded while the real routes answer, then put through EXPLAIN QUERY PLAN with the same
+ * arguments. And the migration that added Activity's filter indexes upgrades an existing
+ * database without changing a single answer.
+ */
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { usageDbPath } from '../src/main/core/paths.js';
+import { ActivityQueries } from '../src/main/core/usage/activity-queries.js';
+import { RequestLog } from '../src/main/core/usage/request-log.js';
+import { openDb, SCHEMA_VERSION, type Db } from '../src/main/core/usage/usage-db.js';
+import { UsageQueries } from '../src/main/core/usage/usage-queries.js';
+import { UsageWriter } from '../src/main/core/usage/usage-writer.js';
+import type { ActivityQuery, ActivityRow } from '../src/shared/control/activity.js';
+import { signIn, type ControlClient } from './helpers/control-client.js';
+import { startHarness, type Harness } from './helpers/gateway-harness.js';
+
+const KEYS = ['cursor', 'aider', 'scripts'];
+const MODELS = ['openai/gpt-4o', 'anthropic/claude-haiku-4-5', 'ollama/llama3.2', 'groq/qwen3-32b'];
+const FILTER_INDEXES = ['requests_app_key', 'requests_model', 'requests_provider', 'requests_failed'];
+
+/** `count` requests through RequestLog and the writer, as the gateway logs them: varied keys, models, providers and outcomes. */
+function logRequests(writer: UsageWriter, count: number, start: number): void {
+  for (let i = 0; i < count; i++) {
+    const model = MODELS[i % MODELS.length] as string;
+    const log = new RequestLog(writer, (i % KEYS.length) + 1, KEYS[i % KEYS.length] as string, model, start + i * 60_000);
+    log.provider = i % 5 === 0 ? 'openrouter' : (model.split('/')[0] as string);
+    log.usage = { promptTokens: 10 + i, completionTokens: 5 + (i % 7), cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+    log.cost = i % 9 === 0 ? null : (i % 13) * 0.001;
+    log.finish(i % 11 === 0 ? 502 : 200, i % 11 === 0 ? 'upstream_error' : null);
+  }
+  writer.flush();
+}
+
+/**
+ * A plan that reads a range of an index or of the rollup. The one `SCAN requests` allowed is the
+ * log's newest page (no WHERE, ORDER BY seq DESC, LIMIT): the primary key read backwards and
+ * stopped by the LIMIT, without a sort.
+ */
+function expectRangeRead(source: string, plan: string[]): void {
+  const text = plan.join(' | ');
+  if (/^SELECT [^;]* FROM requests ORDER BY seq DESC LIMIT \?$/.test(source)) expect(text, source).toBe('SCAN requests');
+  else {
+    expect(text, source).not.toMatch(/\bSCAN (requests|daily_usage|key_spend|spend_reservations)\b/);
+    expect(text, source).toMatch(/\bSEARCH\b/);
+  }
+}
+
+interface Recorded {
+  source: string;
+  args: unknown[];
+}
+
+/** The plan's lines for one recorded statement, run on `db` with the arguments it ran with. */
+function planOf(db: Database.Database, statement: Recorded): string[] {
+  return (db.prepare(`EXPLAIN QUERY PLAN ${statement.source}`).all(...statement.args) as { detail: string }[]).map((r) => r.detail);
+}
+
+describe('query plans of the Spending and Activity screens', () => {
+  let harness: Harness;
+  let client: ControlClient;
+  const recorded: Recorded[] = [];
+  let recording = false;
+
+  beforeAll(async () => {
+    // Every statement better-sqlite3 prepares from here on (the routes prepare theirs when the
+    // gateway starts) records its runs with their arguments while `recording` is on.
+    const prepare = Database.prototype.prepare;
+    vi.spyOn(Database.prototype, 'prepare').mockImplementation(function (this: Database.Database, source: string) {
+      const statement = prepare.call(this, source);
+      for (const method of ['all', 'get', 'run', 'iterate'] as const) {
+        const original = statement[method].bind(statement) as (...args: unknown[]) => unknown;
+        (statement as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+          if (recording) recorded.push({ source, args });
+          return original(...args);
+        };
+      }
+      return statement;
+    });
+    harness = await startHarness();
+    // Another connection's writer, as the CLI or a second process would log: the routes read the same file.
+    const db = openDb(usageDbPath(harness.dataDir));
+    logRequests(new UsageWriter(db), 2000, Date.now() - 2000 * 60_000);
+    db.close();
+    client = await signIn(harness.gateway);
+  }, 60_000);
+
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    await harness?.close();
+  });
+
+  /** The statements on the usage tables that answering `paths` ran, with their plans. */
+  async function plansFor(paths: string[]): Promise<{ source: string; plan: string[] }[]> {
+    recorded.length = 0;
+    recording = true;
+    try {
+      for (const path of paths) expect((await client.call('GET', path)).status, path).toBe(200);
+    } finally {
+      recording = false;
+    }
+    const db = new Database(usageDbPath(harness.dataDir), { readonly: true });
+    try {
+      return recorded
+        .filter((s) => /\b(requests|daily_usage|key_spend|spend_reservations)\b/.test(s.source) && !/^\s*(EXPLAIN|PRAGMA)/.test(s.source))
+        .map((s) => ({ source: s.source.replace(/\s+/g, ' ').trim(), plan: planOf(db, s) }));
+    } finally {
+      db.close();
+    }
+  }
+
+  it('Spending (each range, totals, groups, limits, status strip) reads only rollup and index ranges', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const plans = await plansFor(['/spending?days=7', '/spending?days=30', '/spending?days=90', `/spending?from=2026-01-01&to=${today}`,
+      '/spending/export?days=30', '/app-keys', '/status']);
+    const sources = plans.map((p) => p.source).join('\n');
+    for (const table of ['daily_usage', 'key_spend', 'requests']) expect(sources).toContain(table);
+    for (const { source, plan } of plans) expectRangeRead(source, plan);
+  });
+
+  it('Activity pages (head, older, newer, every filter and their mixes) walk an index in seq order', async () => {
+    const head = (await client.call('GET', '/activity')).json as { rows: ActivityRow[] };
+    const seq = (head.rows[50] as ActivityRow).seq;
+    const filters = ['appKey=aider', 'model=ollama%2Fllama3.2', 'provider=openrouter', 'status=error', 'status=ok',
+      'appKey=cursor&model=openai%2Fgpt-4o', 'provider=groq&status=error', 'appKey=nobody'];
+    const paths = ['/activity', `/activity?before=${seq}`, `/activity?after=${seq}&limit=500`];
+    for (const filter of filters) paths.push(`/activity?${filter}`, `/activity?${filter}&before=${seq}`, `/activity?${filter}&after=${seq}`);
+    const plans = (await plansFor(paths)).filter((p) => p.source.includes('ORDER BY seq DESC'));
+    expect(plans).toHaveLength(paths.length);
+    for (const { source, plan } of plans) {
+      const text = plan.join(' | ');
+      // Sorting would mean reading every match first; the order must come from the walk itself.
+      expect(text, source).not.toMatch(/TEMP B-TREE/);
+      expectRangeRead(source, plan);
+      if (/app_key = \?|model = \?|provider = \?|status >= 400/.test(source)) {
+        expect(text, source).toMatch(new RegExp(`INDEX (${FILTER_INDEXES.join('|')}) `));
+      }
+    }
+  });
+});
+
+describe('the Activity index migration', () => {
+  let dir: string;
+  const open: Db[] = [];
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'switchyard-plans-'));
+  });
+  afterAll(() => {
+    for (const db of open) if (db.open) db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Every page of `query`, followed to the log's start through nextBefore (bounded). */
+  function allPages(queries: ActivityQueries, query: ActivityQuery): number[] {
+    const seqs: number[] = [];
+    let before: number | undefined;
+    for (let page = 0; page < 1000; page++) {
+      const out = queries.page({ ...query, limit: 97, ...(before !== undefined ? { before } : {}) });
+      seqs.push(...out.rows.map((r) => r.seq));
+      if (out.nextBefore === null) return seqs;
+      before = out.nextBefore;
+    }
+    throw new Error('more than 1000 pages');
+  }
+
+  const CASES: ActivityQuery[] = [{}, { appKey: 'aider' }, { model: 'ollama/llama3.2' }, { provider: 'openrouter' }, { status: 'error' },
+    { status: 'ok' }, { appKey: 'cursor', model: 'openai/gpt-4o' }, { provider: 'groq', status: 'error' }, { appKey: 'nobody' }];
+
+  it('adds the indexes to a database that predates them, and every filtered page answers the same', () => {
+    const path = join(dir, 'usage.db');
+    // A database as the previous schema left it: the rows, without the filter indexes or their version.
+    const old = openDb(path);
+    open.push(old);
+    logRequests(new UsageWriter(old), 3000, Date.UTC(2026, 0, 1));
+    old.exec(`${FILTER_INDEXES.map((name) => `DROP INDEX ${name};`).join(' ')} DELETE FROM schema_migrations WHERE version = ${SCHEMA_VERSION};`);
+    const indexes = (db: Db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'").pluck().all() as string[];
+    expect(indexes(old)).not.toContain('requests_model');
+    const before = CASES.map((query) => allPages(new ActivityQueries(old), query));
+    old.close();
+
+    const upgraded = openDb(path);
+    open.push(upgraded);
+    expect(upgraded.prepare('SELECT MAX(version) FROM schema_migrations').pluck().get()).toBe(SCHEMA_VERSION);
+    expect(indexes(upgraded)).toEqual(expect.arrayContaining(FILTER_INDEXES));
+    const after = CASES.map((query) => allPages(new ActivityQueries(upgraded), query));
+    expect(after).toEqual(before);
+
+    // And both are what the log says, filtered here in JS as the oracle.
+    const all = new UsageQueries(upgraded).list().reverse();
+    const activity = new ActivityQueries(upgraded);
+    const seqOf = new Map(all.map((r) => [r.id, activity.seqOf(r.id) as number]));
+    CASES.forEach((query, i) => {
+      const expected = all
+        .filter((r) => (query.appKey === undefined || r.appKey === query.appKey) && (query.model === undefined || r.model === query.model)
+          && (query.provider === undefined || r.provider === query.provider)
+          && (query.status === undefined || (query.status === 'error') === r.status >= 400))
+        .map((r) => seqOf.get(r.id));
+      expect(after[i], JSON.stringify(query)).toEqual(expected);
+    });
+    expect(after.every((seqs, i) => i === CASES.length - 1 || seqs.length > 0)).toBe(true);
+  });
+});
