@@ -6,7 +6,7 @@
  * database without changing a single answer.
  */
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { UsageWriter } from '../src/main/core/usage/usage-writer.js';
 import type { ActivityQuery, ActivityRow } from '../src/shared/control/activity.js';
 import { signIn, type ControlClient } from './helpers/control-client.js';
 import { startHarness, type Harness } from './helpers/gateway-harness.js';
+import { oneLine, queryPlan, readsUsage, recordStatements } from './helpers/statement-recorder.js';
 
 const KEYS = ['cursor', 'aider', 'scripts'];
 const MODELS = ['openai/gpt-4o', 'anthropic/claude-haiku-4-5', 'ollama/llama3.2', 'groq/qwen3-32b'];
@@ -51,37 +52,14 @@ function expectRangeRead(source: string, plan: string[]): void {
   }
 }
 
-interface Recorded {
-  source: string;
-  args: unknown[];
-}
-
-/** The plan's lines for one recorded statement, run on `db` with the arguments it ran with. */
-function planOf(db: Database.Database, statement: Recorded): string[] {
-  return (db.prepare(`EXPLAIN QUERY PLAN ${statement.source}`).all(...statement.args) as { detail: string }[]).map((r) => r.detail);
-}
-
 describe('query plans of the Spending and Activity screens', () => {
   let harness: Harness;
   let client: ControlClient;
-  const recorded: Recorded[] = [];
-  let recording = false;
+  let recorder: ReturnType<typeof recordStatements>;
 
   beforeAll(async () => {
-    // Every statement better-sqlite3 prepares from here on (the routes prepare theirs when the
-    // gateway starts) records its runs with their arguments while `recording` is on.
-    const prepare = Database.prototype.prepare;
-    vi.spyOn(Database.prototype, 'prepare').mockImplementation(function (this: Database.Database, source: string) {
-      const statement = prepare.call(this, source);
-      for (const method of ['all', 'get', 'run', 'iterate'] as const) {
-        const original = statement[method].bind(statement) as (...args: unknown[]) => unknown;
-        (statement as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
-          if (recording) recorded.push({ source, args });
-          return original(...args);
-        };
-      }
-      return statement;
-    });
+    // Installed before the gateway starts: its routes prepare their statements then.
+    recorder = recordStatements(Database.prototype);
     harness = await startHarness();
     // Another connection's writer, as the CLI or a second process would log: the routes read the same file.
     const db = openDb(usageDbPath(harness.dataDir));
@@ -91,32 +69,30 @@ describe('query plans of the Spending and Activity screens', () => {
   }, 60_000);
 
   afterAll(async () => {
-    vi.restoreAllMocks();
+    recorder?.restore();
     await harness?.close();
   });
 
   /** The statements on the usage tables that answering `paths` ran, with their plans. */
   async function plansFor(paths: string[]): Promise<{ source: string; plan: string[] }[]> {
-    recorded.length = 0;
-    recording = true;
+    recorder.take();
+    recorder.recording = true;
     try {
       for (const path of paths) expect((await client.call('GET', path)).status, path).toBe(200);
     } finally {
-      recording = false;
+      recorder.recording = false;
     }
     const db = new Database(usageDbPath(harness.dataDir), { readonly: true });
     try {
-      return recorded
-        .filter((s) => /\b(requests|daily_usage|key_spend|spend_reservations)\b/.test(s.source) && !/^\s*(EXPLAIN|PRAGMA)/.test(s.source))
-        .map((s) => ({ source: s.source.replace(/\s+/g, ' ').trim(), plan: planOf(db, s) }));
+      return recorder.take().filter(readsUsage).map((s) => ({ source: oneLine(s.source), plan: queryPlan(db, s) }));
     } finally {
       db.close();
     }
   }
 
   it('Spending (each range, totals, groups, limits, status strip) reads only rollup and index ranges', async () => {
-    const today = new Date().toISOString().slice(0, 10);
-    const plans = await plansFor(['/spending?days=7', '/spending?days=30', '/spending?days=90', `/spending?from=2026-01-01&to=${today}`,
+    const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    const plans = await plansFor(['/spending?days=7', '/spending?days=30', '/spending?days=90', `/spending?from=${day(200)}&to=${day(3)}`,
       '/spending/export?days=30', '/app-keys', '/status']);
     const sources = plans.map((p) => p.source).join('\n');
     for (const table of ['daily_usage', 'key_spend', 'requests']) expect(sources).toContain(table);
