@@ -327,59 +327,80 @@ async function activityScroll(page: Page, url: string): Promise<ScrollResult> {
   return { idle: idle.stats, scroll: scrolled.stats, rowsLoaded: Math.round(scrolled.result / ROW_PX), pages, activityFirstDrawn };
 }
 
-interface LiveResult {
+interface LoadResult {
   sent: number;
   failed: number;
   latency: Timing & { p99: number };
-  frames: FrameStats;
-  fetches: Record<string, { count: number; wait: Timing }>;
-  shownAtEnd: boolean;
 }
 
-/** The log's head on screen while `liveRate` requests a second go through the gateway for `liveSeconds`. */
-async function activityLive(page: Page, serve: ServeProcess, appKey: string, keyName: string): Promise<LiveResult> {
-  await page.goto(`${serve.url}/activity`, { timeout: WAIT_MS });
-  await waitMark(page, 'activity');
+/** `liveRate` chat requests a second for `liveSeconds` through the gateway, open loop (paced by the clock, not by answers). */
+async function sendLoad(serve: ServeProcess, appKey: string): Promise<LoadResult> {
   const total = Math.round(liveRate * liveSeconds);
   const latencies: number[] = [];
   let failed = 0;
-  const recorded = await recordFrames(page, async () => {
-    const began = performance.now();
-    const inFlight: Promise<void>[] = [];
-    for (let i = 0; i < total; i++) {
-      const wait = began + (i * 1000) / liveRate - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const sent = performance.now();
-      inFlight.push(
-        fetch(`${serve.url}/v1/chat/completions`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${appKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ model: 'mock/gpt-4o-mini', messages: [{ role: 'user', content: `live ${i}` }], max_tokens: 16 }),
-          signal: AbortSignal.timeout(30_000),
-        }).then(async (res) => {
+  const began = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const wait = began + (i * 1000) / liveRate - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const sent = performance.now();
+    inFlight.push(
+      fetch(`${serve.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${appKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'mock/gpt-4o-mini', messages: [{ role: 'user', content: `live ${i}` }], max_tokens: 16 }),
+        signal: AbortSignal.timeout(30_000),
+      }).then(
+        async (res) => {
           await res.arrayBuffer();
           if (res.status !== 200) failed++;
           latencies.push(performance.now() - sent);
-        }, () => {
+        },
+        () => {
           failed++;
-        }),
-      );
-    }
-    await Promise.all(inFlight);
-  });
-  // The last request's row on screen: the head row carries the live key once the log caught up.
-  const shownAtEnd = await pollPage(page, `document.querySelector('[data-testid=activity-row]')?.textContent.includes(${JSON.stringify(keyName)}) || null`, 10_000)
-    .then(() => true, () => false);
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  return { sent: total, failed, latency: { ...timing(latencies), p99: percentile(latencies, 99) } };
+}
+
+interface LiveResult {
+  screen: string;
+  load: LoadResult;
+  frames: FrameStats | null;
+  /** Control-API fetches the page made while the requests came in, by route. */
+  fetches: Record<string, { count: number; wait: Timing }>;
+  /** Activity only: the last request's row reached the head of the list. */
+  shownAtEnd?: boolean;
+}
+
+/**
+ * The load of `sendLoad` with `screen` open (its live updates running), or with no page at all
+ * (`about:blank`): the difference is what the open screen costs the gateway.
+ */
+async function livePhase(page: Page, serve: ServeProcess, key: { key: string; name: string }, screen: 'spending' | 'activity' | null): Promise<LiveResult> {
+  if (screen === null) {
+    await page.goto('about:blank');
+    return { screen: 'no page open', load: await sendLoad(serve, key.key), frames: null, fetches: {} };
+  }
+  await page.goto(`${serve.url}/${screen}`, { timeout: WAIT_MS });
+  await waitMark(page, screen);
+  const recorded = await recordFrames(page, () => sendLoad(serve, key.key));
+  const fetched = await apiFetches(page, recorded.since);
   const fetches: LiveResult['fetches'] = {};
-  for (const f of await apiFetches(page, recorded.since)) {
-    const name = f.path.replace(/\?.*/, '').replace(/\/gen-.*/, '/:id');
-    (fetches[name] ??= { count: 0, wait: { p50: 0, max: 0 } }).count++;
+  for (const route of new Set(fetched.map((f) => f.path.replace(/\?.*/, '')))) {
+    const waits = fetched.filter((f) => f.path.replace(/\?.*/, '') === route).map((f) => f.wait);
+    fetches[route] = { count: waits.length, wait: timing(waits) };
   }
-  for (const name of Object.keys(fetches)) {
-    const waits = (await apiFetches(page, recorded.since)).filter((f) => f.path.replace(/\?.*/, '') === name).map((f) => f.wait);
-    (fetches[name] as { wait: Timing }).wait = timing(waits);
+  const result: LiveResult = { screen, load: recorded.result, frames: recorded.stats, fetches };
+  if (screen === 'activity') {
+    // The head row carries the live key once the list caught up with the last request.
+    result.shownAtEnd = await pollPage(page, `document.querySelector('[data-testid=activity-row]')?.textContent.includes(${JSON.stringify(key.name)}) || null`, 10_000)
+      .then(() => true, () => false);
   }
-  return { sent: total, failed, latency: { ...timing(latencies), p99: percentile(latencies, 99) }, frames: recorded.stats, fetches, shownAtEnd };
+  return result;
 }
 
 /** A fresh app key for the live requests (the cached dir keeps none from earlier runs). */
@@ -436,6 +457,7 @@ async function servePhase<T>(dataDir: string, work: (serve: ServeProcess, client
 
 let spending;
 let activity;
+const spendingKey = liveKey(spendingDir.dataDir);
 try {
   spending = await servePhase(spendingDir.dataDir, async (serve, client) => {
     noteLoad('spending serve up');
@@ -443,7 +465,9 @@ try {
     noteLoad('spending routes timed');
     const render = await spendingInBrowser(page, serve.url);
     noteLoad('spending rendered');
-    return { routes, render };
+    const live = [await livePhase(page, serve, spendingKey, null), await livePhase(page, serve, spendingKey, 'spending')];
+    noteLoad('spending live');
+    return { routes, render, live };
   });
   const live = liveKey(activityDir.dataDir);
   activity = await servePhase(activityDir.dataDir, async (serve, client) => {
@@ -451,9 +475,9 @@ try {
     const routes = await timeRoutes(client, ['/activity', '/activity?appKey=aider', '/activity?status=error']);
     const scrolled = await activityScroll(page, serve.url);
     noteLoad('activity scrolled');
-    const liveRun = await activityLive(page, serve, live.key, live.name);
+    const liveRuns = [await livePhase(page, serve, live, null), await livePhase(page, serve, live, 'activity')];
     noteLoad('activity live');
-    return { routes, scrolled, live: liveRun };
+    return { routes, scrolled, live: liveRuns };
   });
 } finally {
   await browser.close();
@@ -481,7 +505,22 @@ const routeTable = (routes: { path: string; time: Timing; bytes: number }[]) =>
 const frameRow = (name: string, f: FrameStats) =>
   `| ${name} | ${f.frames} | ${f.dropped} | ${ms(f.p95)} | ${ms(f.longestFrame)} | ${f.longTasks ? `${ms(f.longestTask)} (${f.longTasks} over 50 ms)` : 'none over 50 ms'} |`;
 
-const { scrolled, live } = activity;
+function liveTable(runs: LiveResult[]): string {
+  const lines = [`${liveRate} chat requests/s for ${liveSeconds} s through the gateway (mock upstream), once with no page open and once with the screen open:`, '',
+    '| Screen open | Failed | Gateway latency p50 / p99 (ms) | Frames dropped | Longest task | Page\'s control-API fetches (count, first byte p50 / max ms) |',
+    '|---|---:|---:|---:|---|---|'];
+  for (const r of runs) {
+    const fetches = Object.entries(r.fetches).map(([route, f]) => `${route} ×${f.count} (${ms(f.wait.p50)} / ${ms(f.wait.max)})`).join(', ') || '—';
+    const frames = r.frames ? `${r.frames.dropped} of ${r.frames.frames + r.frames.dropped}` : '—';
+    const task = r.frames ? (r.frames.longTasks ? `${ms(r.frames.longestTask)} ms (${r.frames.longTasks} over 50 ms)` : 'none over 50 ms') : '—';
+    lines.push(`| ${r.screen} | ${r.load.failed} of ${r.load.sent} | ${ms(r.load.latency.p50)} / ${ms(r.load.latency.p99)} | ${frames} | ${task} | ${fetches} |`);
+  }
+  const shown = runs.find((r) => r.shownAtEnd !== undefined);
+  if (shown) lines.push('', `The last request's row ${shown.shownAtEnd ? 'reached' : 'did NOT reach'} the head of the Activity list within 10 s of the last answer.`);
+  return lines.join('\n');
+}
+
+const { scrolled } = activity;
 const pageWaits = scrolled.pages.map((p) => p.wait);
 const md = `# Spending at ${spendingDir.rows.toLocaleString('en-US')} rows, Activity at ${activityDir.rows.toLocaleString('en-US')} rows (${new Date().toISOString()})
 
@@ -502,6 +541,8 @@ ${spending.render.ranges.map((r) => `${r.range} ${ms(r.ms)} ms`).join(', ')}.
 
 ${routeTable(spending.routes)}
 
+${liveTable(spending.live)}
+
 Every statement those routes ran (recorded in an in-process gateway on the same dir, then re-run alone ${QUERY_RUNS}× and explained):
 
 ${queryTable(spendingQueries)}
@@ -514,12 +555,10 @@ ${queryTable(spendingQueries)}
 |---|---:|---:|---:|---:|---|
 ${frameRow('Idle, 3 s (the machine\'s own noise)', scrolled.idle)}
 ${frameRow(`Scrolling ${scrollSeconds} s at ${ROW_PX * 6} px per frame`, scrolled.scroll)}
-${frameRow(`Live: ${live.sent} requests at ${liveRate}/s through the gateway, head on screen`, live.frames)}
 
 Scrolling loaded ${scrolled.rowsLoaded.toLocaleString('en-US')} rows through ${scrolled.pages.length} keyset pages; each page's fetch, request to first byte: p50 ${ms(percentile(pageWaits, 50))} ms, max ${ms(Math.max(...pageWaits))} ms.
 
-Live: ${live.failed} of ${live.sent} requests failed; gateway latency p50 ${ms(live.latency.p50)} ms, p99 ${ms(live.latency.p99)} ms; the last request's row ${live.shownAtEnd ? 'was' : 'was NOT'} at the head of the log within 10 s of the last answer.
-Control-API fetches the page made meanwhile: ${Object.entries(live.fetches).map(([name, f]) => `${name} ×${f.count} (first byte p50 ${ms(f.wait.p50)} / max ${ms(f.wait.max)} ms)`).join(', ')}.
+${liveTable(activity.live)}
 
 ${routeTable(activity.routes)}
 
