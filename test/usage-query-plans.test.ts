@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { usageDbPath } from '../src/main/core/paths.js';
 import { ActivityQueries } from '../src/main/core/usage/activity-queries.js';
 import { RequestLog } from '../src/main/core/usage/request-log.js';
-import { openDb, SCHEMA_VERSION, type Db } from '../src/main/core/usage/usage-db.js';
+import { MIGRATIONS, openDb, SCHEMA_VERSION, type Db } from '../src/main/core/usage/usage-db.js';
 import { UsageQueries } from '../src/main/core/usage/usage-queries.js';
 import { UsageWriter } from '../src/main/core/usage/usage-writer.js';
 import type { ActivityQuery, ActivityRow } from '../src/shared/control/activity.js';
@@ -29,7 +29,9 @@ const FILTER_INDEXES = ['requests_app_key', 'requests_model', 'requests_provider
 function logRequests(writer: UsageWriter, count: number, start: number): void {
   for (let i = 0; i < count; i++) {
     const model = MODELS[i % MODELS.length] as string;
-    const log = new RequestLog(writer, (i % KEYS.length) + 1, KEYS[i % KEYS.length] as string, model, start + i * 60_000);
+    // Every seventh request ran three hours and is logged when it ended, among requests that started later.
+    const startedAt = start + i * 60_000 - (i % 7 === 3 ? 3 * 3_600_000 : 0);
+    const log = new RequestLog(writer, (i % KEYS.length) + 1, KEYS[i % KEYS.length] as string, model, startedAt);
     log.provider = i % 5 === 0 ? 'openrouter' : (model.split('/')[0] as string);
     log.usage = { promptTokens: 10 + i, completionTokens: 5 + (i % 7), cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
     log.cost = i % 9 === 0 ? null : (i % 13) * 0.001;
@@ -102,12 +104,19 @@ describe('query plans of the Spending and Activity screens', () => {
   it('Activity pages (head, older, newer, every filter and their mixes) walk an index in seq order', async () => {
     const head = (await client.call('GET', '/activity')).json as { rows: ActivityRow[] };
     const seq = (head.rows[50] as ActivityRow).seq;
+    const hoursAgo = (h: number) => Date.now() - h * 3_600_000;
     const filters = ['appKey=aider', 'model=ollama%2Fllama3.2', 'provider=openrouter', 'status=error', 'status=ok',
-      'appKey=cursor&model=openai%2Fgpt-4o', 'provider=groq&status=error', 'appKey=nobody'];
+      'appKey=cursor&model=openai%2Fgpt-4o', 'provider=groq&status=error', 'appKey=nobody', `since=${hoursAgo(5)}`,
+      `until=${hoursAgo(20)}`, `since=${hoursAgo(30)}&until=${hoursAgo(10)}`, `appKey=aider&since=${hoursAgo(30)}&until=${hoursAgo(10)}`];
     const paths = ['/activity', `/activity?before=${seq}`, `/activity?after=${seq}&limit=500`];
     for (const filter of filters) paths.push(`/activity?${filter}`, `/activity?${filter}&before=${seq}`, `/activity?${filter}&after=${seq}`);
-    const plans = (await plansFor(paths)).filter((p) => p.source.includes('ORDER BY seq DESC'));
+    const all = await plansFor(paths);
+    const plans = all.filter((p) => p.source.includes('ORDER BY seq DESC'));
     expect(plans).toHaveLength(paths.length);
+    // A time range becomes a seq range through the hour table's primary key.
+    const hours = all.filter((p) => p.source.includes('request_hours'));
+    expect(hours.length).toBe(filters.filter((f) => /since|until/.test(f)).length * 3);
+    for (const { source, plan } of hours) expect(plan.join(' | '), source).toMatch(/^SEARCH request_hours USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)$/);
     for (const { source, plan } of plans) {
       const text = plan.join(' | ');
       // Sorting would mean reading every match first; the order must come from the walk itself.
@@ -115,12 +124,12 @@ describe('query plans of the Spending and Activity screens', () => {
       expectRangeRead(source, plan);
       if (/app_key = \?|model = \?|provider = \?|status >= 400/.test(source)) {
         expect(text, source).toMatch(new RegExp(`INDEX (${FILTER_INDEXES.join('|')}) `));
-      }
+      } else if (/\+created_at/.test(source)) expect(text, source).toMatch(/^SEARCH requests USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)$/);
     }
   });
 });
 
-describe('the Activity index migration', () => {
+describe("the migrations behind Activity's filters", () => {
   let dir: string;
   const open: Db[] = [];
 
@@ -145,40 +154,51 @@ describe('the Activity index migration', () => {
     throw new Error('more than 1000 pages');
   }
 
-  const CASES: ActivityQuery[] = [{}, { appKey: 'aider' }, { model: 'ollama/llama3.2' }, { provider: 'openrouter' }, { status: 'error' },
-    { status: 'ok' }, { appKey: 'cursor', model: 'openai/gpt-4o' }, { provider: 'groq', status: 'error' }, { appKey: 'nobody' }];
+  const START = Date.UTC(2026, 0, 1, 0, 30);
+  const HOUR = 3_600_000;
+  const MATCHING: ActivityQuery[] = [{}, { since: START + 10 * HOUR + 17_000, until: START + 20 * HOUR }, { appKey: 'aider' },
+    { model: 'ollama/llama3.2' }, { provider: 'openrouter' }, { status: 'error' }, { status: 'ok' }, { appKey: 'cursor', model: 'openai/gpt-4o' },
+    { provider: 'groq', status: 'error' }, { since: START + 45 * HOUR }, { until: START + 3 * HOUR },
+    { appKey: 'aider', status: 'ok', since: START + 2 * HOUR, until: START + 30 * HOUR }];
+  const NO_MATCH: ActivityQuery[] = [{ appKey: 'nobody' }, { since: START + 1000 * HOUR }, { since: START + 5 * HOUR, until: START + 5 * HOUR },
+    { until: START - 10 * HOUR }];
+  const CASES = [...MATCHING, ...NO_MATCH];
 
-  it('adds the indexes to a database that predates them, and every filtered page answers the same', () => {
+  it('upgrade a database that predates them, and every filtered page answers what the log says', () => {
     const path = join(dir, 'usage.db');
-    // A database as the previous schema left it: the rows, without the filter indexes or their version.
+    // A database as the schema before these migrations left it: rows, no filter indexes, no hour table.
+    const first = MIGRATIONS.findIndex((sql) => sql.includes('CREATE INDEX requests_app_key ON')) + 1;
+    expect(first).toBeGreaterThan(1);
     const old = openDb(path);
     open.push(old);
-    logRequests(new UsageWriter(old), 3000, Date.UTC(2026, 0, 1));
-    old.exec(`${FILTER_INDEXES.map((name) => `DROP INDEX ${name};`).join(' ')} DELETE FROM schema_migrations WHERE version = ${SCHEMA_VERSION};`);
-    const indexes = (db: Db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'").pluck().all() as string[];
-    expect(indexes(old)).not.toContain('requests_model');
-    const before = CASES.map((query) => allPages(new ActivityQueries(old), query));
+    logRequests(new UsageWriter(old), 3000, START);
+    old.exec(`${FILTER_INDEXES.map((name) => `DROP INDEX ${name};`).join(' ')} DROP TABLE request_hours;
+      DELETE FROM schema_migrations WHERE version >= ${first};`);
+    const objects = (db: Db) => db.prepare("SELECT name FROM sqlite_master WHERE type IN ('index', 'table')").pluck().all() as string[];
+    expect(objects(old)).not.toContain('requests_model');
+    expect(objects(old)).not.toContain('request_hours');
+    // What the log held before the upgrade, filtered in JS: the oracle, newest first.
+    const all = new UsageQueries(old).list().reverse();
+    const seqOf = new Map((old.prepare('SELECT id, seq FROM requests').all() as { id: string; seq: number }[]).map((r) => [r.id, r.seq]));
+    const expected = CASES.map((query) => all
+      .filter((r) => (query.appKey === undefined || r.appKey === query.appKey) && (query.model === undefined || r.model === query.model)
+        && (query.provider === undefined || r.provider === query.provider)
+        && (query.status === undefined || (query.status === 'error') === r.status >= 400)
+        && (query.since === undefined || r.createdAt >= query.since) && (query.until === undefined || r.createdAt < query.until))
+      .map((r) => seqOf.get(r.id) as number));
     old.close();
 
     const upgraded = openDb(path);
     open.push(upgraded);
     expect(upgraded.prepare('SELECT MAX(version) FROM schema_migrations').pluck().get()).toBe(SCHEMA_VERSION);
-    expect(indexes(upgraded)).toEqual(expect.arrayContaining(FILTER_INDEXES));
+    expect(objects(upgraded)).toEqual(expect.arrayContaining([...FILTER_INDEXES, 'request_hours']));
     const after = CASES.map((query) => allPages(new ActivityQueries(upgraded), query));
-    expect(after).toEqual(before);
+    CASES.forEach((query, i) => expect(after[i], JSON.stringify(query)).toEqual(expected[i]));
+    // The cases are not vacuous: only the no-match ones are empty (the late-logged requests test the time ranges' edges).
+    expect(after.map((seqs) => seqs.length > 0)).toEqual(CASES.map((q) => MATCHING.includes(q)));
 
-    // And both are what the log says, filtered here in JS as the oracle.
-    const all = new UsageQueries(upgraded).list().reverse();
-    const activity = new ActivityQueries(upgraded);
-    const seqOf = new Map(all.map((r) => [r.id, activity.seqOf(r.id) as number]));
-    CASES.forEach((query, i) => {
-      const expected = all
-        .filter((r) => (query.appKey === undefined || r.appKey === query.appKey) && (query.model === undefined || r.model === query.model)
-          && (query.provider === undefined || r.provider === query.provider)
-          && (query.status === undefined || (query.status === 'error') === r.status >= 400))
-        .map((r) => seqOf.get(r.id));
-      expect(after[i], JSON.stringify(query)).toEqual(expected);
-    });
-    expect(after.every((seqs, i) => i === CASES.length - 1 || seqs.length > 0)).toBe(true);
+    // Rows written after the upgrade are in the hour table too.
+    logRequests(new UsageWriter(upgraded), 50, START + 2000 * HOUR);
+    expect(allPages(new ActivityQueries(upgraded), { since: START + 1997 * HOUR })).toHaveLength(50);
   });
 });

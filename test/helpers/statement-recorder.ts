@@ -39,7 +39,7 @@ export function recordStatements(target: Preparer): { recording: boolean; take()
 
 /** Whether a statement reads the usage log or its rollups (what the screens' speed rests on). */
 export function readsUsage(statement: RecordedStatement): boolean {
-  return /\b(requests|daily_usage|key_spend|spend_reservations)\b/.test(statement.source) && !/^\s*(EXPLAIN|PRAGMA)/.test(statement.source);
+  return /\b(requests|request_hours|daily_usage|key_spend|spend_reservations)\b/.test(statement.source) && !/^\s*(EXPLAIN|PRAGMA)/.test(statement.source);
 }
 
 /** The plan's lines of one recorded statement, asked of `db` with the arguments it ran with. */

@@ -1,6 +1,9 @@
 import type { Db } from './usage-db.js';
 import { utcDay, type UsageRecord } from './usage-record.js';
 
+/** The bucket of request_hours (usage-db.ts), the index of Activity's time filter. */
+export const HOUR_MS = 3_600_000;
+
 export interface UsageWriterOptions {
   /** Longest a row waits in memory before its batch is committed. */
   flushIntervalMs?: number;
@@ -42,12 +45,15 @@ export class UsageWriter {
         cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
         reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
         cost = cost + excluded.cost, unpriced_requests = unpriced_requests + excluded.unpriced_requests`);
+    const hours = db.prepare(`INSERT INTO request_hours (hour, min_seq, max_seq) VALUES (?, ?, ?)
+      ON CONFLICT (hour) DO UPDATE SET min_seq = MIN(min_seq, excluded.min_seq), max_seq = MAX(max_seq, excluded.max_seq)`);
     const insertBodies = db.prepare(`INSERT INTO request_bodies (request_id, app_key_id, created_at, expires_at, prompt, completion)
       VALUES (?, ?, ?, ?, ?, ?)`);
     this.commitBatch = db.transaction((rows: UsageRecord[]) => {
       const buckets = new Map<string, RollupBucket>();
+      const seqsByHour = new Map<number, [number, number]>();
       for (const r of rows) {
-        insert.run(
+        const { lastInsertRowid } = insert.run(
           r.id, r.createdAt, r.appKeyId, r.appKey, r.model, r.provider, r.upstreamModel, r.status,
           r.promptTokens, r.completionTokens, r.cachedTokens, r.cacheWriteTokens, r.reasoningTokens,
           r.cost, r.latencyMs, r.ttftMs, r.streamed ? 1 : 0, r.finishReason, r.errorCode,
@@ -58,8 +64,14 @@ export class UsageWriter {
           insertBodies.run(r.id, r.appKeyId, r.createdAt, r.bodies.expiresAt, r.bodies.prompt, r.bodies.completion);
         }
         addToBucket(buckets, r);
+        const seq = Number(lastInsertRowid);
+        const hour = Math.floor(r.createdAt / HOUR_MS);
+        const range = seqsByHour.get(hour);
+        if (range) range[1] = seq;
+        else seqsByHour.set(hour, [seq, seq]);
       }
       for (const bucket of buckets.values()) rollup.run(bucket);
+      for (const [hour, [first, last]] of seqsByHour) hours.run(hour, first, last);
     });
   }
 
