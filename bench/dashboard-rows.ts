@@ -153,7 +153,8 @@ async function activityRoutes(client: ControlClient): Promise<string[]> {
     '/activity', `/activity?before=${Math.floor(top / 2)}`, `/activity?before=${Math.max(1, Math.floor(top / 100))}`,
     `/activity?after=${top - 50}&limit=500`, '/activity?appKey=aider', '/activity?model=ollama%2Fphi4', '/activity?provider=xai',
     '/activity?status=error', `/activity?status=ok&before=${Math.floor(top / 2)}`, '/activity?appKey=cursor&model=openai%2Fgpt-4o',
-    '/activity?appKey=no-such-key', `/activity/${some}`,
+    '/activity?appKey=no-such-key', `/activity?since=${Date.now() - 2 * DAY_MS}`, `/activity?since=${Date.now() - 30 * DAY_MS}&until=${Date.now() - 29 * DAY_MS}`,
+    `/activity?appKey=aider&since=${Date.now() - 60 * DAY_MS}&until=${Date.now() - 50 * DAY_MS}`, `/activity?until=${Date.now() - 100 * DAY_MS}`, `/activity/${some}`,
   ];
 }
 
@@ -487,7 +488,7 @@ try {
 
 // -------------------------------------------------------------------------------- report
 
-const described = (d: GeneratedDir) => `${d.rows.toLocaleString('en-US')} rows (${d.reused ? `cached, generated ${d.generatedAt}${d.toppedUp ? `, topped up ${d.toppedUp.toLocaleString('en-US')}` : ''}` : 'generated in this run'}; writer rate when generated: ${d.rowsPerSec.toLocaleString('en-US')} rows/s, ${Math.round(d.seconds)} s)`;
+const described = (d: GeneratedDir) => `${d.rows.toLocaleString('en-US')} rows (${d.reused ? `cached, generated ${d.generatedAt}${d.toppedUp ? `, topped up ${d.toppedUp.toLocaleString('en-US')}` : ''}` : 'generated in this run'}; writer rate when generated: ${d.rowsPerSec.toLocaleString('en-US')} rows/s, ${Math.round(d.seconds)} s${d.migrated ? `; upgraded in this run from schema ${d.migrated.fromSchema} by the product's migrations in ${d.migrated.seconds.toFixed(1)} s` : ''})`;
 
 function queryTable(results: QueryResult[]): string {
   const lines = ['| Route | Statement | Runs per answer | Plan | Rows (max) | p50 / max (ms) |', '|---|---|---:|---|---:|---:|'];

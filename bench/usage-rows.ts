@@ -7,9 +7,10 @@
  *
  * 10 M rows take minutes, so the dir is kept in the OS temp dir, keyed by the row count, the
  * schema version and this generator's version, and reused; a reused dir is topped up to now at
- * the same rate (through the same writer) so "today" is never empty.
+ * the same rate (through the same writer) so "today" is never empty. A cache of an older schema
+ * is upgraded by the product's own migrations (timed) rather than written again.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpendLedger } from '../src/main/core/policy/spend-ledger.js';
@@ -191,6 +192,8 @@ export interface GeneratedDir {
   dataDir: string;
   rows: number;
   generatedAt: string;
+  /** Set when this run upgraded a cache of an older schema with the product's migrations: from which version, in how long. */
+  migrated?: { fromSchema: number; seconds: number };
   /** Seconds the generation took and its rate, as measured when it was made. */
   seconds: number;
   rowsPerSec: number;
@@ -260,12 +263,32 @@ function keyRefs(dataDir: string, specs: KeySpec[], create: boolean): KeyRef[] {
   }
 }
 
-/** The cached data dir for `rows` requests, made (or topped up to now) on the way. */
+const cacheName = (rows: number, schema: number) => `switchyard-bench-rows-${rows}-schema${schema}-g${GENERATOR_VERSION}`;
+
+/**
+ * A finished cache of the same rows under an older schema becomes this schema's cache: opening it
+ * runs the product's migrations on it, as an upgrade would on a user's database, and that is timed.
+ */
+function upgradeOlderCache(rows: number, root: string): GeneratedDir['migrated'] {
+  const older = readdirSync(tmpdir())
+    .map((name) => ({ name, schema: Number(/^switchyard-bench-rows-(\d+)-schema(\d+)-g(\d+)$/.exec(name)?.[2]) }))
+    .filter(({ name, schema }) => name === cacheName(rows, schema) && schema < SCHEMA_VERSION && existsSync(join(tmpdir(), name, 'meta.json')))
+    .sort((a, b) => b.schema - a.schema)[0];
+  if (!older) return undefined;
+  process.stderr.write(`upgrading ${older.name} to schema ${SCHEMA_VERSION} with the product's migrations\n`);
+  renameSync(join(tmpdir(), older.name), root);
+  const began = performance.now();
+  openDb(usageDbPath(join(root, 'data'))).close();
+  return { fromSchema: older.schema, seconds: (performance.now() - began) / 1000 };
+}
+
+/** The cached data dir for `rows` requests, made (or upgraded, or topped up to now) on the way. */
 export async function usageRowsDir(rows: number, now = Date.now()): Promise<GeneratedDir> {
-  const root = join(tmpdir(), `switchyard-bench-rows-${rows}-schema${SCHEMA_VERSION}-g${GENERATOR_VERSION}`);
+  const root = join(tmpdir(), cacheName(rows, SCHEMA_VERSION));
   const dataDir = join(root, 'data');
   const metaPath = join(root, 'meta.json');
   const specs = keySpecs();
+  const migrated = existsSync(metaPath) ? undefined : upgradeOlderCache(rows, root);
   if (existsSync(metaPath)) {
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as Meta;
     const behind = now - meta.endMs;
@@ -278,7 +301,7 @@ export async function usageRowsDir(rows: number, now = Date.now()): Promise<Gene
         meta.endMs += missing * meta.stepMs;
         writeFileSync(metaPath, JSON.stringify(meta, null, 2));
       }
-      return { dataDir, rows: meta.rows, generatedAt: meta.generatedAt, seconds: meta.seconds, rowsPerSec: meta.rowsPerSec, reused: true, toppedUp: missing, keys: specs };
+      return { dataDir, rows: meta.rows, generatedAt: meta.generatedAt, ...(migrated ? { migrated } : {}), seconds: meta.seconds, rowsPerSec: meta.rowsPerSec, reused: true, toppedUp: missing, keys: specs };
     }
   }
   // No cache, an unfinished one (no meta.json) or one too old to top up: start again.
