@@ -17,7 +17,7 @@
  * Writes bench/results/rows.{md,json}; the machine's load average is taken at every phase.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -25,7 +25,7 @@ import { parseConfig } from '../src/main/core/config/load-config.js';
 import { startGateway } from '../src/main/core/gateway.js';
 import { usageDbPath } from '../src/main/core/paths.js';
 import { AppKeyStore } from '../src/main/core/secrets/app-keys.js';
-import { openDb } from '../src/main/core/usage/usage-db.js';
+import { MIGRATIONS, openDb } from '../src/main/core/usage/usage-db.js';
 import type { ActivityPage } from '../src/shared/control/activity.js';
 import { launchBrowser } from '../test/helpers/browser.js';
 import { startChatUpstream } from '../test/helpers/chat-upstream.js';
@@ -40,6 +40,8 @@ const activityRows = numberFlag('--activity-rows', 1_000_000);
 const scrollSeconds = numberFlag('--scroll-seconds', 30);
 const liveRate = numberFlag('--live-rate', 100);
 const liveSeconds = numberFlag('--live-seconds', 20);
+/** Also time the first start on a copy of the big database taken back to before the Activity indexes (copies GBs). */
+const measureUpgrade = process.argv.includes('--measure-upgrade');
 /** Runs of each recorded statement and of each route over HTTP. */
 const QUERY_RUNS = 15;
 const ROUTE_RUNS = 10;
@@ -156,6 +158,30 @@ async function activityRoutes(client: ControlClient): Promise<string[]> {
     '/activity?appKey=no-such-key', `/activity?since=${Date.now() - 2 * DAY_MS}`, `/activity?since=${Date.now() - 30 * DAY_MS}&until=${Date.now() - 29 * DAY_MS}`,
     `/activity?appKey=aider&since=${Date.now() - 60 * DAY_MS}&until=${Date.now() - 50 * DAY_MS}`, `/activity?until=${Date.now() - 100 * DAY_MS}`, `/activity/${some}`,
   ];
+}
+
+/**
+ * What the first start of this version costs a user with `dir`'s log: a copy of its database taken
+ * back to the schema before the Activity indexes and the hour table, then opened (migrated), timed.
+ */
+function upgradeFromBeforeIndexes(dir: GeneratedDir): { fromSchema: number; seconds: number } {
+  const copy = mkdtempSync(join(tmpdir(), 'switchyard-rows-upgrade-'));
+  try {
+    const source = openDb(usageDbPath(dir.dataDir));
+    source.pragma('wal_checkpoint(TRUNCATE)');
+    source.close();
+    copyFileSync(usageDbPath(dir.dataDir), join(copy, 'usage.db'));
+    const first = MIGRATIONS.findIndex((sql) => sql.includes('CREATE INDEX requests_app_key ON')) + 1;
+    const old = new Database(join(copy, 'usage.db'));
+    old.exec(`DROP INDEX requests_app_key; DROP INDEX requests_model; DROP INDEX requests_provider; DROP INDEX requests_failed;
+      DROP TABLE request_hours; DELETE FROM schema_migrations WHERE version >= ${first};`);
+    old.close();
+    const began = performance.now();
+    openDb(join(copy, 'usage.db')).close();
+    return { fromSchema: first - 1, seconds: (performance.now() - began) / 1000 };
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
 }
 
 // ------------------------------------------------------------------------------ the page
@@ -423,6 +449,8 @@ noteLoad('start');
 const spendingDir = await usageRowsDir(spendingRows);
 const activityDir = await usageRowsDir(activityRows);
 noteLoad('data ready');
+const upgrade = measureUpgrade ? upgradeFromBeforeIndexes(spendingDir) : null;
+if (upgrade) noteLoad('upgrade timed');
 
 const spendingQueries = await recordRouteQueries(spendingDir, SPENDING_ROUTES);
 const activityQueries = await recordRouteQueries(activityDir, activityRoutes);
@@ -531,6 +559,8 @@ ${Object.entries(loads).map(([phase, l]) => `${phase} ${l.join(' / ')}`).join(';
 
 Data: Spending ${described(spendingDir)}; Activity ${described(activityDir)}. 24 app keys, 48 models, 10 providers, 120 days.
 
+Upgrade: ${upgrade ? `the first start on a copy of the ${spendingDir.rows.toLocaleString('en-US')}-row database as schema ${upgrade.fromSchema} left it (no Activity indexes, no hour table) spent ${upgrade.seconds.toFixed(1)} s in the migrations` : 'not measured in this run (`--measure-upgrade`)'}.
+
 ## Spending with ${spendingDir.rows.toLocaleString('en-US')} rows
 
 \`serve\` start on this data dir: ${ms(spending.serveStartMs)} ms (spawn to login link printed).
@@ -575,5 +605,5 @@ ${queryTable(activityQueriesAtSpendingSize)}
 const outDir = join(import.meta.dirname, 'results');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'rows.md'), md);
-writeFileSync(join(outDir, 'rows.json'), JSON.stringify({ spendingDir, activityDir, loads, spendingQueries, activityQueries, activityQueriesAtSpendingSize, spending, activity }, null, 2));
+writeFileSync(join(outDir, 'rows.json'), JSON.stringify({ spendingDir, activityDir, upgrade, loads, spendingQueries, activityQueries, activityQueriesAtSpendingSize, spending, activity }, null, 2));
 process.stdout.write(md);
