@@ -33,13 +33,18 @@ export function formatLatency(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
+// Made once: toLocaleTimeString with options builds a new formatter per call, which was most of
+// the Activity log's scrolling time (bench/dashboard-rows.ts).
+const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const monthDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+
 /** Time of day for today's requests, date and time for older ones. */
 export function formatTimestamp(iso: string, now: Date = new Date()): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
-  const time = at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const time = timeOfDay.format(at);
   if (at.toDateString() === now.toDateString()) return time;
-  return `${at.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
+  return `${monthDay.format(at)} ${time}`;
 }
 
 export function plural(n: number, one: string, many: string): string {

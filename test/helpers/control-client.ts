@@ -8,11 +8,15 @@ export interface ControlClient {
 /** Signs in through the one-time login link, as a browser would, and calls /_app/api with the cookie. */
 export async function signIn(gateway: RunningGateway): Promise<ControlClient> {
   const login = await fetch(gateway.createLoginUrl(), { redirect: 'manual' });
-  const cookie = String(login.headers.get('set-cookie')).split(';', 1)[0] as string;
+  return controlClient(gateway.url, String(login.headers.get('set-cookie')).split(';', 1)[0] as string);
+}
+
+/** Calls /_app/api of the gateway at `url` with an owner cookie already held (e.g. a signed-in browser's). */
+export function controlClient(url: string, cookie: string): ControlClient {
   return {
     cookie,
     async call(method, path, body) {
-      const res = await fetch(`${gateway.url}/_app/api${path}`, {
+      const res = await fetch(`${url}/_app/api${path}`, {
         method,
         headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),

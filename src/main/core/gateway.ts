@@ -129,7 +129,7 @@ async function startLocked(opts: GatewayOptions, releaseLock: () => void): Promi
   };
 
   const events = new ControlEvents();
-  const stopPublishingUsage = writer.onCommit(() => events.publish('usage'));
+  const stopPublishingUsage = writer.onCommit(() => events.usageChanged());
   let discovery: ReturnType<typeof startModelDiscovery> | undefined;
   const discover = () => startModelDiscovery({ catalog: ctx.catalog, adapters: ctx.adapters, keys: providerKeys, agent, onFound: () => events.publish('models') });
   // In-flight requests keep the endpoints they resolved from the old catalog and finish on them.

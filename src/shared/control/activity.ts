@@ -29,7 +29,12 @@ export const activityPageSchema = z.object({
 });
 export type ActivityPage = z.infer<typeof activityPageSchema>;
 
-/** `before`: older than this seq (scrolling down); `after`: newer (the live head). Filters are exact matches. */
+const instant = z.number().check(z.int(), z.gte(0));
+
+/**
+ * `before`: older than this seq (scrolling down); `after`: newer (the live head). Filters are exact
+ * matches; `since`/`until` bound the request's start time (ms since the epoch, `until` exclusive).
+ */
 export const activityQuerySchema = z.object({
   before: z.optional(z.number().check(z.int(), z.gte(0))),
   after: z.optional(z.number().check(z.int(), z.gte(0))),
@@ -38,6 +43,8 @@ export const activityQuerySchema = z.object({
   model: z.optional(z.string().check(z.maxLength(300))),
   provider: z.optional(z.string().check(z.maxLength(64))),
   status: z.optional(z.enum(ACTIVITY_STATUSES)),
+  since: z.optional(instant),
+  until: z.optional(instant),
 });
 export type ActivityQuery = z.infer<typeof activityQuerySchema>;
 

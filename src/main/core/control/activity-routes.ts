@@ -4,7 +4,7 @@ import { ActivityQueries } from '../usage/activity-queries.js';
 import type { ControlDeps } from './control-routes.js';
 import { parseWith, type ControlRoute } from './control-router.js';
 
-const NUMBER_PARAMS = new Set(['before', 'after', 'limit']);
+const NUMBER_PARAMS = new Set(['before', 'after', 'limit', 'since', 'until']);
 
 /** Activity: the request log a page at a time (newest first, or what is newer than the live head), and one request's trace. */
 export function activityRoutes(deps: ControlDeps): ControlRoute[] {

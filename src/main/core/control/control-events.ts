@@ -5,6 +5,12 @@ import type { ControlEventName } from '../../../shared/control/events.js';
 const HEARTBEAT_MS = 25_000;
 /** Each open UI tab holds one stream; more than this is not a person. */
 const MAX_SUBSCRIBERS = 32;
+/**
+ * `usage` goes out at most this often. The writer commits up to 20 batches a second under load and
+ * every open page refetches its screen, /status and /app-keys on each `usage`: at 100 requests/s
+ * that traffic doubled the gateway's own latency (bench/dashboard-rows.ts).
+ */
+export const USAGE_EVENT_INTERVAL_MS = 250;
 
 /**
  * The one server-sent event stream of the UI (`/_app/api/events`): it names what changed
@@ -14,6 +20,8 @@ const MAX_SUBSCRIBERS = 32;
 export class ControlEvents {
   private readonly subscribers = new Set<ServerResponse>();
   private readonly heartbeat: NodeJS.Timeout;
+  private usageTimer: NodeJS.Timeout | undefined;
+  private usageSentAt = -Infinity;
 
   constructor() {
     this.heartbeat = setInterval(() => this.write(': heartbeat\n\n'), HEARTBEAT_MS);
@@ -41,9 +49,31 @@ export class ControlEvents {
     this.write(`event: ${name}\ndata: {}\n\n`);
   }
 
+  /**
+   * Usage rows were committed: `usage` goes out at once after a quiet interval, otherwise once at
+   * the interval's end for every commit in it (never later, and the last change is never dropped).
+   */
+  usageChanged(): void {
+    if (this.usageTimer) return;
+    const wait = this.usageSentAt + USAGE_EVENT_INTERVAL_MS - Date.now();
+    if (wait <= 0) {
+      this.sendUsage();
+      return;
+    }
+    this.usageTimer = setTimeout(() => this.sendUsage(), wait);
+    this.usageTimer.unref();
+  }
+
+  private sendUsage(): void {
+    this.usageTimer = undefined;
+    this.usageSentAt = Date.now();
+    this.publish('usage');
+  }
+
   /** Ends every stream, so shutdown is not held up by open pages. */
   close(): void {
     clearInterval(this.heartbeat);
+    clearTimeout(this.usageTimer);
     for (const res of this.subscribers) res.end();
     this.subscribers.clear();
   }

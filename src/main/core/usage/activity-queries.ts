@@ -1,5 +1,6 @@
 import type { ActivityQuery, ActivityRow } from '../../../shared/control/activity.js';
 import type { Db } from './usage-db.js';
+import { HOUR_MS } from './usage-writer.js';
 
 const DEFAULT_PAGE = 100;
 
@@ -13,7 +14,11 @@ const COLUMNS = `seq, id, created_at AS createdAt, app_key AS appKey, model, pro
  * walk, never applied in JS.
  */
 export class ActivityQueries {
-  constructor(private readonly db: Db) {}
+  private readonly seqsOfHours;
+
+  constructor(private readonly db: Db) {
+    this.seqsOfHours = db.prepare('SELECT MIN(min_seq) AS first, MAX(max_seq) AS last FROM request_hours WHERE hour >= ? AND hour <= ?');
+  }
 
   page(query: ActivityQuery): { rows: ActivityRow[]; nextBefore: number | null } {
     const where: string[] = [];
@@ -27,8 +32,22 @@ export class ActivityQueries {
     if (query.appKey !== undefined) add('app_key = ?', query.appKey);
     if (query.model !== undefined) add('model = ?', query.model);
     if (query.provider !== undefined) add('provider = ?', query.provider);
-    if (query.status === 'ok') add('status < 400');
-    if (query.status === 'error') add('status >= 400');
+    // Spelled as the requests_failed index's expression, so the planner walks that index.
+    if (query.status !== undefined) add('(status >= 400) = ?', query.status === 'error' ? 1 : 0);
+    if (query.since !== undefined || query.until !== undefined) {
+      // Every request that started in [since, until) has a seq within its hours' seq range: the
+      // page walks that range in seq order and tests each row's time ("+" keeps the planner off
+      // the created_at index, whose range would all have to be sorted by seq first).
+      const { first, last } = this.seqsOfHours.get(
+        Math.floor((query.since ?? 0) / HOUR_MS),
+        query.until === undefined ? Number.MAX_SAFE_INTEGER : Math.floor((query.until - 1) / HOUR_MS),
+      ) as { first: number | null; last: number | null };
+      if (first === null || last === null) return { rows: [], nextBefore: null };
+      add('seq >= ?', first);
+      add('seq <= ?', last);
+      if (query.since !== undefined) add('+created_at >= ?', query.since);
+      if (query.until !== undefined) add('+created_at < ?', query.until);
+    }
     const limit = query.limit ?? DEFAULT_PAGE;
     const sql = `SELECT ${COLUMNS} FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     const rows = (this.db.prepare(sql).all(...params, limit) as (Omit<ActivityRow, 'streamed'> & { streamed: number })[]).map((r) => ({

@@ -8,7 +8,7 @@ export type Db = Database.Database;
  * Versioned migrations: each runs once, in order, inside a transaction.
  * Times are stored as integer milliseconds since the epoch (cheap to index and compare).
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE app_keys (
     id          INTEGER PRIMARY KEY,
@@ -125,6 +125,29 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX request_bodies_expires ON request_bodies(expires_at);
   CREATE INDEX request_bodies_key ON request_bodies(app_key_id);
+  `,
+  // Activity's filters (usage/activity-queries.ts) as index ranges: each index ends in the rowid
+  // (seq), so "this key, older than seq N, newest first" is a walk of exactly one page however
+  // few rows match. Without them a filter that matches little walked the whole log.
+  // The status index is on the expression the Activity query tests, `(status >= 400)`.
+  `
+  CREATE INDEX requests_app_key ON requests(app_key);
+  CREATE INDEX requests_model ON requests(model);
+  CREATE INDEX requests_provider ON requests(provider);
+  CREATE INDEX requests_failed ON requests(status >= 400);
+  `,
+  // Activity's time filter (usage/activity-queries.ts): per UTC hour of created_at, the lowest and
+  // highest seq of the requests that started in it, kept by the writer in each batch. A time range
+  // becomes a seq range walked in seq order; the created_at index would give the range in time
+  // order, and every match would have to be sorted by seq before the first page.
+  `
+  CREATE TABLE request_hours (
+    hour    INTEGER PRIMARY KEY,
+    min_seq INTEGER NOT NULL,
+    max_seq INTEGER NOT NULL
+  );
+  INSERT INTO request_hours (hour, min_seq, max_seq)
+    SELECT created_at / 3600000, MIN(seq), MAX(seq) FROM requests GROUP BY 1;
   `,
 ];
 

@@ -3,6 +3,9 @@ import type { BatchCommitter, CommitBatch } from './db-worker.js';
 import type { Db } from './usage-db.js';
 import { utcDay, type UsageRecord } from './usage-record.js';
 
+/** The bucket of request_hours (usage-db.ts), the index of Activity's time filter. */
+export const HOUR_MS = 3_600_000;
+
 export interface UsageWriterOptions {
   /** Longest a row waits in memory before its batch is committed. */
   flushIntervalMs?: number;
@@ -33,8 +36,11 @@ const ADD_TO_ROLLUP = `INSERT INTO daily_usage (day, app_key, model, provider, r
     cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
     reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
     cost = cost + excluded.cost, unpriced_requests = unpriced_requests + excluded.unpriced_requests`;
-const STATEMENTS = [INSERT_ROW, INSERT_BODIES, ADD_TO_ROLLUP] as const;
-const [ROW, BODIES, ROLLUP] = [0, 1, 2];
+// Run right after a row's insert: last_insert_rowid() is that row's seq.
+const WIDEN_HOUR = `INSERT INTO request_hours (hour, min_seq, max_seq) VALUES (?, last_insert_rowid(), last_insert_rowid())
+  ON CONFLICT (hour) DO UPDATE SET min_seq = MIN(min_seq, excluded.min_seq), max_seq = MAX(max_seq, excluded.max_seq)`;
+const STATEMENTS = [INSERT_ROW, INSERT_BODIES, ADD_TO_ROLLUP, WIDEN_HOUR] as const;
+const [ROW, BODIES, ROLLUP, HOUR] = [0, 1, 2, 3];
 
 /**
  * Batches usage rows off the request path: a request only pushes to an array; a timer
@@ -177,7 +183,11 @@ export class UsageWriter {
   private planOf(rows: readonly UsageRecord[]): CommitBatch {
     const ops: CommitBatch['ops'] = [];
     const buckets = new Map<string, RollupBucket>();
-    for (const r of rows) {
+    // request_hours only needs the first and the last row of each hour in the batch.
+    const lastOfHour = new Map<number, number>();
+    rows.forEach((r, i) => lastOfHour.set(Math.floor(r.createdAt / HOUR_MS), i));
+    const seenHours = new Set<number>();
+    for (const [i, r] of rows.entries()) {
       ops.push([ROW, [
         r.id, r.createdAt, r.appKeyId, r.appKey, r.model, r.provider, r.upstreamModel, r.status,
         r.promptTokens, r.completionTokens, r.cachedTokens, r.cacheWriteTokens, r.reasoningTokens,
@@ -185,6 +195,9 @@ export class UsageWriter {
         r.attempts.length > 0 ? JSON.stringify(r.attempts) : null, r.usageEstimated ? 1 : 0,
         r.egress ? JSON.stringify(r.egress) : null,
       ]]);
+      const hour = Math.floor(r.createdAt / HOUR_MS);
+      if (!seenHours.has(hour) || lastOfHour.get(hour) === i) ops.push([HOUR, [hour]]);
+      seenHours.add(hour);
       if (r.bodies && r.appKeyId !== null) {
         ops.push([BODIES, [r.id, r.appKeyId, r.createdAt, r.bodies.expiresAt, r.bodies.prompt, r.bodies.completion]]);
       }
