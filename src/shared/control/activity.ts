@@ -29,7 +29,12 @@ export const activityPageSchema = z.object({
 });
 export type ActivityPage = z.infer<typeof activityPageSchema>;
 
-/** `before`: older than this seq (scrolling down); `after`: newer (the live head). Filters are exact matches. */
+const instant = z.number().check(z.int(), z.gte(0));
+
+/**
+ * `before`: older than this seq (scrolling down); `after`: newer (the live head). Filters are exact
+ * matches; `since`/`until` bound the request's start time (ms since the epoch, `until` exclusive).
+ */
 export const activityQuerySchema = z.object({
   before: z.optional(z.number().check(z.int(), z.gte(0))),
   after: z.optional(z.number().check(z.int(), z.gte(0))),
@@ -38,6 +43,8 @@ export const activityQuerySchema = z.object({
   model: z.optional(z.string().check(z.maxLength(300))),
   provider: z.optional(z.string().check(z.maxLength(64))),
   status: z.optional(z.enum(ACTIVITY_STATUSES)),
+  since: z.optional(instant),
+  until: z.optional(instant),
 });
 export type ActivityQuery = z.infer<typeof activityQuerySchema>;
 
@@ -66,5 +73,21 @@ export const activityDetailSchema = z.object({
   finishReason: z.nullable(z.string()),
   errorCode: z.nullable(z.string()),
   attempts: z.array(attemptSchema),
+  /** The request this one replayed, when it was a replay from the UI. */
+  replayOf: z.nullable(z.string()),
+  /** Replays of this request, oldest first. */
+  replays: z.array(z.string()),
+  /** Whether it can be replayed; if not, why (no logged body, not a chat request). */
+  replay: z.object({ available: z.boolean(), reason: z.nullable(z.string()) }),
 });
 export type ActivityDetail = z.infer<typeof activityDetailSchema>;
+
+/** Replay a logged chat request, as it was or against another model. */
+export const replayRequestSchema = z.object({
+  model: z.optional(z.string().check(z.minLength(1), z.maxLength(300))),
+});
+export type ReplayRequest = z.infer<typeof replayRequestSchema>;
+
+/** The answer text of a logged request, read from its logged body; null when it was no chat answer (an error). */
+export const loggedAnswerSchema = z.object({ id: z.string(), model: z.string(), text: z.nullable(z.string()) });
+export type LoggedAnswer = z.infer<typeof loggedAnswerSchema>;

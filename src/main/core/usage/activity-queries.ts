@@ -29,6 +29,8 @@ export class ActivityQueries {
     if (query.provider !== undefined) add('provider = ?', query.provider);
     if (query.status === 'ok') add('status < 400');
     if (query.status === 'error') add('status >= 400');
+    if (query.since !== undefined) add('created_at >= ?', query.since);
+    if (query.until !== undefined) add('created_at < ?', query.until);
     const limit = query.limit ?? DEFAULT_PAGE;
     const sql = `SELECT ${COLUMNS} FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     const rows = (this.db.prepare(sql).all(...params, limit) as (Omit<ActivityRow, 'streamed'> & { streamed: number })[]).map((r) => ({

@@ -126,6 +126,15 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX request_bodies_expires ON request_bodies(expires_at);
   CREATE INDEX request_bodies_key ON request_bodies(app_key_id);
   `,
+  // Replays from the Activity screen (usage/replay-links.ts): the replay's row links to the request it replayed.
+  `
+  CREATE TABLE request_replays (
+    request_id  TEXT PRIMARY KEY,
+    original_id TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX request_replays_original ON request_replays(original_id, created_at);
+  `,
 ];
 
 export function openDb(path: string, opts: { readonly?: boolean } = {}): Db {
