@@ -91,3 +91,12 @@ export type ReplayRequest = z.infer<typeof replayRequestSchema>;
 /** The answer text of a logged request, read from its logged body; null when it was no chat answer (an error). */
 export const loggedAnswerSchema = z.object({ id: z.string(), model: z.string(), text: z.nullable(z.string()) });
 export type LoggedAnswer = z.infer<typeof loggedAnswerSchema>;
+
+/** What the page reads of a replay's answer (an OpenAI chat completion, answered as the gateway answers it). */
+export const replayAnswerSchema = z.object({
+  id: z.string(),
+  model: z.string(),
+  choices: z.array(z.object({ message: z.object({ content: z.optional(z.nullable(z.string())) }) })),
+  usage: z.optional(z.object({ cost: z.optional(z.nullable(z.number())) })),
+});
+export type ReplayAnswer = z.infer<typeof replayAnswerSchema>;
