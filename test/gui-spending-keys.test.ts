@@ -459,7 +459,7 @@ describe('app keys and spending, in the browser against serve', () => {
       expect((failed as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
     }
     await expect.poll(() => page.getByTestId('circuit-notice').allInnerTexts(), WAIT).toEqual([
-      expect.stringMatching(/^Provider “down” is failing: down\/gpt-4o-mini failed 3 times in a row, so requests go to other endpoints until it is tried again at /),
+      expect.stringMatching(/^Provider “down” is failing: down\/gpt-4o-mini failed 3 times in a row, so routing skips it until it tries it again at /),
     ]);
     await audit('circuit notice');
     await screenshot('circuit-notice');

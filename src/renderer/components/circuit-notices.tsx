@@ -35,7 +35,7 @@ export function useCircuitNotices(): void {
         ...opened.map((c) => ({
           kind: 'circuit' as const,
           tone: 'error' as const,
-          text: `Provider “${c.provider}” is failing: ${c.endpoint} failed ${c.consecutiveFailures} times in a row, so requests go to other endpoints until it is tried again at ${clock(c.retryAt)}.`,
+          text: `Provider “${c.provider}” is failing: ${c.endpoint} failed ${c.consecutiveFailures} times in a row, so routing skips it until it tries it again at ${clock(c.retryAt)}.`,
         })),
         ...closed.map((c) => ({ kind: 'circuit' as const, tone: 'ok' as const, text: `Provider “${c.provider}” answers again: ${c.endpoint} is back in rotation.` })),
       ]);

@@ -121,21 +121,6 @@ export function ConnectTool({ heading, intro, onClose }: { heading: string; intr
             {keys.map((k) => <option key={k.id} value={k.name}>{k.name}</option>)}
           </select>
         </div>
-        {keyName === NEW_KEY && (
-          <form
-            className="connect-key"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void create();
-            }}
-          >
-            <div className="field">
-              <label htmlFor="connect-key-name">Create a key for the tool</label>
-              <input id="connect-key-name" value={newName} maxLength={64} onChange={(e) => setNewName(e.target.value)} />
-            </div>
-            <button type="submit" className="button button-primary">Create key</button>
-          </form>
-        )}
         <div className="field">
           <label htmlFor="connect-model">Model</label>
           <select id="connect-model" value={chosenModel} onChange={(e) => setModel(e.target.value)}>
@@ -143,6 +128,21 @@ export function ConnectTool({ heading, intro, onClose }: { heading: string; intr
           </select>
         </div>
       </div>
+      {keyName === NEW_KEY && (
+        <form
+          className="connect-key"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void create();
+          }}
+        >
+          <div className="field">
+            <label htmlFor="connect-key-name">Create a key for the tool</label>
+            <input id="connect-key-name" value={newName} maxLength={64} onChange={(e) => setNewName(e.target.value)} />
+          </div>
+          <button type="submit" className="button button-primary">Create key</button>
+        </form>
+      )}
       {keyName !== NEW_KEY && (
         <p className="hint" data-testid="connect-key-note">
           {secret
