@@ -3,7 +3,7 @@ import { SseParser } from '../protocol/sse-reader.js';
 
 interface ChatMessage {
   content?: unknown;
-  tool_calls?: { function?: { name?: unknown; arguments?: unknown } }[];
+  tool_calls?: { index?: unknown; function?: { name?: unknown; arguments?: unknown } }[];
 }
 
 interface ChatChoice {
@@ -54,10 +54,10 @@ export function chatAnswerText(completion: string): string | undefined {
     const delta = (chunk.choices as ChatChoice[] | undefined)?.[0]?.delta;
     const parts = partsOf(delta);
     text += parts.text;
-    // A streamed tool call arrives as its name, then its arguments in pieces.
+    // A streamed tool call arrives as its name, then its arguments in pieces, each piece naming its call by index.
     for (const call of delta?.tool_calls ?? []) {
-      if (typeof call.function?.name === 'string') calls.push(call.function.name);
-      else if (typeof call.function?.arguments === 'string' && calls.length > 0) calls[calls.length - 1] += call.function.arguments;
+      const index = typeof call.index === 'number' ? call.index : Math.max(calls.length - 1, 0);
+      calls[index] = `${calls[index] ?? ''}${typeof call.function?.name === 'string' ? call.function.name : ''}${typeof call.function?.arguments === 'string' ? call.function.arguments : ''}`;
     }
   });
   parser.push(completion);
@@ -83,6 +83,17 @@ export function replayable(exchange: { prompt: string; completion: string } | un
     };
   }
   const request = chatRequestOf(exchange.prompt);
-  if (!request) return { available: false, reason: 'Only chat-completions requests can be replayed; this one came in another API format.' };
-  return { available: true, request, answer: chatAnswerText(exchange.completion) ?? null };
+  const answer = chatAnswerText(exchange.completion);
+  // Anthropic's /v1/messages bodies have `messages` too: what tells them apart is the answer's format.
+  if (!request || (answer === undefined && !isOpenAiErrorOrNothing(exchange.completion))) {
+    return { available: false, reason: 'Only chat-completions requests can be replayed; this one came in another API format.' };
+  }
+  return { available: true, request, answer: answer ?? null };
+}
+
+/** An error in the OpenAI shape (`{"error": {...}}`, no `type` beside it as Anthropic's has), or no answer at all. */
+function isOpenAiErrorOrNothing(completion: string): boolean {
+  if (completion.trim() === '') return true;
+  const body = parseJson(completion);
+  return isObject(body) && isObject(body.error) && !('type' in body);
 }
