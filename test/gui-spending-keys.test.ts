@@ -5,7 +5,7 @@
  * shows, export the range as CSV and compare it with `switchyard usage --csv`, revoke the key.
  * Connect-a-tool snippets, copied through the clipboard, are used verbatim: the environment by the
  * openai SDK, the curl command by the real curl, the openai, AI SDK and OpenRouter SDK modules by
- * node; "Check it" sees the first request. That request's trace is opened and replayed against
+ * node, the Claude Code settings by the real claude CLI; "Check it" sees the first request. That request's trace is opened and replayed against
  * another model, with the word diff shown. A failing provider's circuit opening is announced. The
  * control routes refuse without the owner's cookie; axe-core finds nothing serious on any screen.
  * Screenshots light and dark go to out/screenshots/ (SWITCHYARD_SCREENSHOT_DIR=docs/screenshots
@@ -13,6 +13,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -371,7 +372,7 @@ describe('app keys and spending, in the browser against serve', () => {
     await expect.poll(() => page.getByTestId('activity-row').count(), WAIT).toBeGreaterThan(1);
   });
 
-  it('connects a tool from the Keys screen and the palette: snippets used verbatim by curl, the openai SDK, the AI SDK and the OpenRouter SDK; "Check it" sees the first request', async () => {
+  it('connects a tool from the Keys screen and the palette: snippets used verbatim by curl, the openai SDK, the AI SDK, the OpenRouter SDK and Claude Code, the rest parsed as their language; "Check it" sees the first request', async () => {
     // Its prompts are logged from now on (Privacy), so its requests can be replayed.
     const optIn = await fetch(`${serve.url}/_app/api/privacy/keys/activity-tool`, {
       method: 'PATCH',
@@ -408,17 +409,34 @@ describe('app keys and spending, in the browser against serve', () => {
     expect(await runModule('openai-sdk', await copySnippet('openai (JS)'))).toBe('**gpt-4o-mini** answers: Hello.');
     expect(await runModule('ai-sdk', await copySnippet('AI SDK'))).toBe('**gpt-4o-mini** answers: Hello.');
     expect(await runModule('openrouter-sdk', await copySnippet('OpenRouter SDK'))).toBe('**gpt-4o-mini** answers: Hello.');
+
+    // Claude Code (installed with the dev dependencies) runs under the snippet's settings, its last line given a prompt.
     const claudeCode = await copySnippet('Claude Code');
-    expect(claudeCode).toContain(`export ANTHROPIC_BASE_URL=${serve.url}\n`);
-    expect(claudeCode).toContain('export ANTHROPIC_MODEL=mock/gpt-4o-mini\n');
-    expect(claudeCode).toContain('export ANTHROPIC_DEFAULT_HAIKU_MODEL=mock/gpt-4o-mini\n');
-    expect(await copySnippet('Cline / Roo Code')).toContain(`Base URL:  ${serve.url}/v1`);
-    expect(await copySnippet('Cursor')).toContain(`Override OpenAI Base URL:  ${serve.url}/v1`);
-    expect(await copySnippet('aider')).toContain('aider --model openai/mock/gpt-4o-mini');
-    expect(await copySnippet('Continue')).toContain(`apiBase: "${serve.url}/v1"`);
-    expect(await copySnippet('LangChain')).toContain(`ChatOpenAI(base_url="${serve.url}/v1", api_key="${toolKey}"`);
-    expect(await copySnippet('openai (Python)')).toContain(`OpenAI(base_url="${serve.url}/v1", api_key="${toolKey}")`);
-  });
+    expect(claudeCode).toContain('export ANTHROPIC_MODEL=mock/gpt-4o-mini\nexport ANTHROPIC_DEFAULT_HAIKU_MODEL=mock/gpt-4o-mini\n');
+    expect(claudeCode.endsWith('\nclaude')).toBe(true);
+    const home = mkdtempSync(join(snippetDir, 'home-'));
+    const claude = await run('bash', ['-c', `${claudeCode} -p Hello`], {
+      timeout: 90_000,
+      cwd: home,
+      env: { PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`, HOME: home, LANG: 'C.UTF-8', DISABLE_AUTOUPDATER: '1', DISABLE_TELEMETRY: '1', DISABLE_ERROR_REPORTING: '1' },
+    });
+    expect(claude.stdout).toContain('**gpt-4o-mini** answers:');
+
+    // The others cannot run here (no Python packages, no editors): each is checked as its own language reads it.
+    for (const tool of ['openai (Python)', 'LangChain']) {
+      const python = await copySnippet(tool);
+      expect(python).toContain(`base_url="${serve.url}/v1", api_key="${toolKey}"`);
+      await run('python3', ['-c', 'import ast, sys; ast.parse(sys.argv[1])', python]);
+    }
+    const continueConfig = parseYaml(await copySnippet('Continue')) as { models: Record<string, string>[] };
+    expect(continueConfig.models[0]).toMatchObject({ provider: 'openai', model: 'mock/gpt-4o-mini', apiBase: `${serve.url}/v1`, apiKey: toolKey });
+    const aider = await copySnippet('aider');
+    await run('bash', ['-n', '-c', aider]);
+    expect(aider).toContain(`export OPENAI_API_BASE=${serve.url}/v1\nexport OPENAI_API_KEY=${toolKey}\naider --model openai/mock/gpt-4o-mini`);
+    expect(await copySnippet('Cline / Roo Code')).toBe(`Base URL:  ${serve.url}/v1\nAPI Key:   ${toolKey}\nModel ID:  mock/gpt-4o-mini`);
+    expect(await copySnippet('Cursor')).toContain(`OpenAI API Key:            ${toolKey}\nOverride OpenAI Base URL:  ${serve.url}/v1`);
+    expect(await panel.getByText('cannot reach 127.0.0.1').count()).toBe(1);
+  }, 150_000);
 
   it("opens the curl request's trace from the check, replays it against another model and shows the word diff", async () => {
     const panel = page.getByTestId('connect-tool');
