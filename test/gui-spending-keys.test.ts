@@ -5,8 +5,9 @@
  * shows, export the range as CSV and compare it with `switchyard usage --csv`, revoke the key.
  * Connect-a-tool snippets, copied through the clipboard, are used verbatim: the environment by the
  * openai SDK, the curl command by the real curl, the openai, AI SDK and OpenRouter SDK modules by
- * node, the Claude Code settings by the real claude CLI; "Check it" sees the first request. That request's trace is opened and replayed against
- * another model, with the word diff shown. A failing provider's circuit opening is announced. The
+ * node, the Claude Code settings by the real claude CLI; "Check it" sees the first request. That
+ * request's trace is opened and replayed against another model, with the word diff shown; the log
+ * is filtered by time. A failing provider's circuit opening is announced. The
  * control routes refuse without the owner's cookie; axe-core finds nothing serious on any screen.
  * Screenshots light and dark go to out/screenshots/ (SWITCHYARD_SCREENSHOT_DIR=docs/screenshots
  * refreshes the README's).
