@@ -1,11 +1,20 @@
 /**
- * App keys and Spending in headless Chromium against a real `switchyard serve` with a priced
- * mock provider: create a key with a limit in the UI, use it from the openai SDK, watch the
- * spending figures and the limit bar move, lower the limit until the SDK gets 402, export the
- * range as CSV, revoke the key. The control routes refuse without the owner's cookie; axe-core
- * finds nothing serious on either screen. Screenshots light and dark go to out/screenshots/
- * (SWITCHYARD_SCREENSHOT_DIR=docs/screenshots refreshes the README's).
+ * App keys, Spending and Activity in headless Chromium against a real `switchyard serve` with a
+ * priced mock provider: create a key with a limit in the UI, use it from the openai SDK, watch the
+ * spending figures and the limit bar move, lower the limit until the SDK gets 402 and the notice
+ * shows, export the range as CSV and compare it with `switchyard usage --csv`, revoke the key.
+ * Connect-a-tool snippets, copied through the clipboard, are used verbatim: the environment by the
+ * openai SDK, the curl command by the real curl, the openai, AI SDK and OpenRouter SDK modules by
+ * node, the Claude Code settings by the real claude CLI; "Check it" sees the first request. That
+ * request's trace is opened and replayed against another model, with the word diff shown; the log
+ * is filtered by time. A failing provider's circuit opening is announced. The
+ * control routes refuse without the owner's cookie; axe-core finds nothing serious on any screen.
+ * Screenshots light and dark go to out/screenshots/ (SWITCHYARD_SCREENSHOT_DIR=docs/screenshots
+ * refreshes the README's).
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,8 +24,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from './helpers/browser.js';
 import { auditPage, screenshotPage } from './helpers/page-checks.js';
 import { startChatUpstream } from './helpers/chat-upstream.js';
-import { startServe, type ServeProcess } from './helpers/cli.js';
-import type { MockUpstream } from './helpers/mock-upstream.js';
+import { runCli, startServe, type ServeProcess } from './helpers/cli.js';
+import { startMockUpstream, type MockUpstream } from './helpers/mock-upstream.js';
 
 const UPSTREAM_KEY = 'sk-mock-upstream-5f2a9c0e71b4';
 const WAIT = { timeout: 20_000 };
@@ -25,8 +34,15 @@ const shots = resolve(process.env.SWITCHYARD_SCREENSHOT_DIR ?? join(import.meta.
 const PRICING = { prompt: '0.0001', completion: '0.001' };
 const ONE_REQUEST_USD = 0.0052;
 
+const ROOT = resolve(import.meta.dirname, '..');
+/** The snippets run as ES modules from here, so `openai`, `ai` and `@openrouter/sdk` resolve from the repo's node_modules. */
+let snippetDir: string;
 let dataDir: string;
 let upstream: MockUpstream;
+/** A provider that answers every chat with HTTP 500: its circuit opens after three in a row. */
+let failing: MockUpstream;
+/** The request made with the copied curl command. */
+let curlRequestId: string;
 let serve: ServeProcess;
 let browser: LaunchedBrowser;
 let page: Page;
@@ -60,6 +76,31 @@ async function ask(apiKey: string) {
   return sdk(apiKey).chat.completions.create({ model: 'mock/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 10 });
 }
 
+/** Copies the shown snippet of a tool with its copy button; the clipboard must hold exactly what the page shows. */
+async function copySnippet(tool: string): Promise<string> {
+  const panel = page.getByTestId('connect-tool');
+  await panel.getByRole('group', { name: 'Tool' }).getByRole('button', { name: tool, exact: true }).click();
+  const shown = await panel.getByTestId('snippet').innerText();
+  await panel.getByRole('button', { name: `Copy the ${tool} settings` }).click();
+  await expect.poll(() => panel.getByRole('button', { name: `Copy the ${tool} settings` }).innerText()).toBe('Copied');
+  // A string, so the page (not this Node-typed file) reads its own clipboard.
+  const copied = (await page.evaluate('navigator.clipboard.readText()')) as string;
+  expect(copied).toBe(shown);
+  return copied;
+}
+
+/** Asynchronous: the mock upstream answers from this process, so its event loop must keep running. */
+const run = promisify(execFile);
+
+/** Runs a copied ES-module snippet as it is, with node. */
+async function runModule(name: string, source: string): Promise<string> {
+  const file = join(snippetDir, `${name}.mjs`);
+  writeFileSync(file, source);
+  const { stdout, stderr } = await run(process.execPath, [file], { timeout: 30_000 });
+  expect(stderr).toBe('');
+  return stdout.trim();
+}
+
 async function ownerCookie(): Promise<string> {
   const cookies = await page.context().cookies(serve.url);
   return cookies.map((c) => `${c.name}=${c.value}`).join('; ');
@@ -68,16 +109,22 @@ async function ownerCookie(): Promise<string> {
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'switchyard-spending-'));
+  mkdirSync(join(ROOT, 'out'), { recursive: true });
+  snippetDir = mkdtempSync(join(ROOT, 'out', 'snippets-'));
   upstream = await startChatUpstream(UPSTREAM_KEY);
-  const provider = { type: 'openai-compatible', baseUrl: `${upstream.url}/v1`, apiKeyEnv: 'MOCK_UPSTREAM_KEY', models: ['gpt-4o-mini'], pricing: PRICING };
+  failing = await startMockUpstream();
+  failing.on('POST', '/v1/chat/completions', { status: 500, body: { error: { message: 'the mock is down', type: 'server_error' } } });
+  const provider = { type: 'openai-compatible', baseUrl: `${upstream.url}/v1`, apiKeyEnv: 'MOCK_UPSTREAM_KEY', models: ['gpt-4o-mini', 'gpt-4o'], pricing: PRICING };
+  const down = { type: 'openai-compatible', baseUrl: `${failing.url}/v1`, apiKeyEnv: 'MOCK_UPSTREAM_KEY', models: ['gpt-4o-mini'] };
   // The same upstream unpriced: the connect-a-tool request costs "unknown", so it moves no spending figure.
   const unpriced = { type: 'openai-compatible', baseUrl: `${upstream.url}/v1`, apiKeyEnv: 'MOCK_UPSTREAM_KEY', models: ['gpt-4o-mini'] };
-  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ providers: { mock: provider, unpriced } }));
+  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ providers: { mock: provider, unpriced, down } }));
   serve = await startServe(['--port', '0'], dataDir, { MOCK_UPSTREAM_KEY: UPSTREAM_KEY, SWITCHYARD_VAULT: 'file', SWITCHYARD_VAULT_PASSPHRASE: 'spending-test' });
   browser = await launchBrowser({ width: 1280, height: 900 });
   page = browser.page;
   page.on('pageerror', (err) => pageErrors.push(err.message));
   page.on('dialog', (dialog) => void dialog.accept());
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: serve.url });
   await page.goto(serve.loginUrl);
   await page.waitForURL(`${serve.url}/`, WAIT);
 }, 90_000);
@@ -86,12 +133,14 @@ afterAll(async () => {
   await browser?.close();
   if (serve?.child.exitCode === null) await serve.stop();
   await upstream?.close();
+  await failing?.close();
   rmSync(dataDir, { recursive: true, force: true });
+  if (snippetDir) rmSync(snippetDir, { recursive: true, force: true });
 });
 
 describe('app keys and spending, in the browser against serve', () => {
   it('refuses the app-key and spending routes without the owner cookie', async () => {
-    for (const [method, path] of [['GET', '/app-keys'], ['POST', '/app-keys'], ['PATCH', '/app-keys/1'], ['DELETE', '/app-keys/1'], ['GET', '/spending'], ['GET', '/spending/export']]) {
+    for (const [method, path] of [['GET', '/app-keys'], ['POST', '/app-keys'], ['PATCH', '/app-keys/1'], ['DELETE', '/app-keys/1'], ['GET', '/spending'], ['GET', '/spending/export'], ['GET', '/circuits'], ['GET', '/activity/gen-x/answer'], ['POST', '/activity/gen-x/replay']]) {
       const res = await fetch(`${serve.url}/_app/api${path}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' || method === 'DELETE' ? undefined : '{"name":"x"}' });
       expect(res.status, `${method} ${path}`).toBe(401);
       expect(((await res.json()) as { error: { code: number } }).error.code).toBe(401);
@@ -103,14 +152,17 @@ describe('app keys and spending, in the browser against serve', () => {
     await page.getByTestId('connect-tool').waitFor(WAIT);
     await audit('activity (empty)');
     await screenshot('activity-empty');
+    // Before a key is chosen, the snippets say where it goes and "Check it" waits for one.
+    expect(await page.getByTestId('snippet').innerText()).toContain("OPENAI_API_KEY='<your app key>'");
+    expect(await page.getByRole('button', { name: 'Check it' }).isDisabled()).toBe(true);
     await page.getByLabel('Create a key for the tool').fill('activity-tool');
     await page.getByRole('button', { name: 'Create key' }).click();
-    await expect.poll(() => page.getByTestId('snippet-env').innerText(), WAIT).toMatch(/OPENAI_API_KEY=sk-sy-/);
+    await expect.poll(() => page.getByTestId('snippet').innerText(), WAIT).toMatch(/OPENAI_API_KEY=sk-sy-/);
     const settings = Object.fromEntries(
-      (await page.getByTestId('snippet-env').innerText()).split('\n').map((line) => line.replace(/^export /, '').split('=', 2) as [string, string]),
+      (await copySnippet('Environment')).split('\n').map((line) => line.replace(/^export /, '').split('=', 2) as [string, string]),
     );
     expect(settings.OPENAI_BASE_URL).toBe(`${serve.url}/v1`);
-    expect(await page.getByTestId('snippet-curl').innerText()).toContain(`Authorization: Bearer ${settings.OPENAI_API_KEY}`);
+    expect(await copySnippet('curl')).toContain(`Authorization: Bearer ${settings.OPENAI_API_KEY}`);
     toolKey = settings.OPENAI_API_KEY as string;
     const client = new OpenAI({ apiKey: settings.OPENAI_API_KEY, baseURL: settings.OPENAI_BASE_URL, maxRetries: 0 });
     const answer = await client.chat.completions.create({ model: 'unpriced/gpt-4o-mini', messages: [{ role: 'user', content: 'from the snippet' }] });
@@ -158,6 +210,10 @@ describe('app keys and spending, in the browser against serve', () => {
       ['GET', '/activity?limit=100000', undefined, 400, /limit/],
       ['GET', '/activity?status=weird', undefined, 400, /status/],
       ['GET', '/activity/gen-nope', undefined, 404, /No logged request/],
+      ['GET', '/activity?since=soon', undefined, 400, /since/],
+      ['GET', '/activity/gen-nope/answer', undefined, 404, /No logged request/],
+      ['POST', '/activity/gen-nope/replay', {}, 404, /No logged request/],
+      ['POST', '/activity/gen-nope/replay', { model: '' }, 400, /model/],
     ];
     for (const [method, path, body, status, message] of cases) {
       const answer = await call(method, path, body);
@@ -295,8 +351,176 @@ describe('app keys and spending, in the browser against serve', () => {
     expect(text).toMatch(/Latency\s+\d+ ms/);
     expect(text).toMatch(/Time to first token\s+\d+ ms/);
     expect(await detail.getByTestId('trace').innerText()).toMatch(/ok\s+mock\/gpt-4o-mini · HTTP 200/);
+    // Its key logged no prompt: replay is off, and says why.
+    expect(await detail.getByRole('button', { name: 'Replay' }).isDisabled()).toBe(true);
+    expect(await detail.getByTestId('replay-reason').innerText()).toMatch(/prompt was not logged.*“activity-tool”.*Privacy/);
     await audit('activity');
     await screenshot('activity');
+
+    // The time filter: the last hour holds it, a custom range yesterday nothing.
+    await page.getByLabel('Time', { exact: true }).selectOption('1h');
+    await expect.poll(() => page.getByTestId('activity-row').count(), WAIT).toBe(1);
+    await page.getByLabel('Time', { exact: true }).selectOption('custom');
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('From', { exact: true }).fill(`${yesterday}T00:00`);
+    await page.getByLabel('To', { exact: true }).fill(`${yesterday}T23:59`);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('No requests match these filters.').waitFor(WAIT);
+    await audit('activity (time filter)');
+    await page.getByLabel('Time', { exact: true }).selectOption('');
+    await page.getByLabel('Model', { exact: true }).selectOption('');
+    await page.getByLabel('App key', { exact: true }).selectOption('');
+    await expect.poll(() => page.getByTestId('activity-row').count(), WAIT).toBeGreaterThan(1);
+  });
+
+  it('connects a tool from the Keys screen and the palette: snippets used verbatim by curl, the openai SDK, the AI SDK, the OpenRouter SDK and Claude Code, the rest parsed as their language; "Check it" sees the first request', async () => {
+    // Its prompts are logged from now on (Privacy), so its requests can be replayed.
+    const optIn = await fetch(`${serve.url}/_app/api/privacy/keys/activity-tool`, {
+      method: 'PATCH',
+      headers: { cookie: await ownerCookie(), 'content-type': 'application/json' },
+      body: JSON.stringify({ logging: { bodies: true } }),
+    });
+    expect(optIn.status).toBe(200);
+    await page.getByRole('link', { name: 'Keys' }).click();
+    await page.getByRole('button', { name: 'Connect a tool' }).click();
+    const panel = page.getByTestId('connect-tool');
+    await panel.getByRole('button', { name: 'Close' }).click();
+    expect(await panel.count()).toBe(0);
+    // The palette opens it too.
+    await page.keyboard.press('Control+k');
+    await page.getByRole('option', { name: 'Connect a tool…' }).click();
+    await panel.waitFor(WAIT);
+
+    await panel.getByLabel('App key').selectOption('activity-tool');
+    await panel.getByLabel('Model').selectOption('mock/gpt-4o-mini');
+    expect(await panel.getByTestId('connect-key-note').innerText()).toContain('“activity-tool” is filled in');
+    await panel.getByRole('button', { name: 'Check it' }).click();
+    await expect.poll(() => panel.getByTestId('connect-check').innerText(), WAIT).toContain('Waiting for the first request with “activity-tool”');
+
+    const curl = await copySnippet('curl');
+    // The real curl binary, given the copied command line as it is.
+    const ran = await run('bash', ['-c', curl], { timeout: 30_000 });
+    const answer = JSON.parse(ran.stdout) as OpenAI.Chat.ChatCompletion;
+    expect(answer.choices[0]?.message.content).toBe('**gpt-4o-mini** answers: Hello.');
+    curlRequestId = answer.id;
+    await expect.poll(() => panel.getByTestId('connect-check').innerText(), WAIT).toMatch(/arrived\s+mock\/gpt-4o-mini · HTTP 200/);
+    await audit('keys (connect a tool)');
+    await screenshot('connect-tool');
+
+    expect(await runModule('openai-sdk', await copySnippet('openai (JS)'))).toBe('**gpt-4o-mini** answers: Hello.');
+    expect(await runModule('ai-sdk', await copySnippet('AI SDK'))).toBe('**gpt-4o-mini** answers: Hello.');
+    expect(await runModule('openrouter-sdk', await copySnippet('OpenRouter SDK'))).toBe('**gpt-4o-mini** answers: Hello.');
+
+    // Claude Code (installed with the dev dependencies) runs under the snippet's settings, its last line given a prompt.
+    const claudeCode = await copySnippet('Claude Code');
+    expect(claudeCode).toContain('export ANTHROPIC_MODEL=mock/gpt-4o-mini\nexport ANTHROPIC_DEFAULT_HAIKU_MODEL=mock/gpt-4o-mini\n');
+    expect(claudeCode.endsWith('\nclaude')).toBe(true);
+    const home = mkdtempSync(join(snippetDir, 'home-'));
+    const claude = await run('bash', ['-c', `${claudeCode} -p Hello`], {
+      timeout: 90_000,
+      cwd: home,
+      env: { PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`, HOME: home, LANG: 'C.UTF-8', DISABLE_AUTOUPDATER: '1', DISABLE_TELEMETRY: '1', DISABLE_ERROR_REPORTING: '1' },
+    });
+    expect(claude.stdout).toContain('**gpt-4o-mini** answers:');
+
+    // The others cannot run here (no Python packages, no editors): each is checked as its own language reads it.
+    for (const tool of ['openai (Python)', 'LangChain']) {
+      const python = await copySnippet(tool);
+      expect(python).toContain(`base_url="${serve.url}/v1", api_key="${toolKey}"`);
+      await run('python3', ['-c', 'import ast, sys; ast.parse(sys.argv[1])', python]);
+    }
+    const continueConfig = parseYaml(await copySnippet('Continue')) as { models: Record<string, string>[] };
+    expect(continueConfig.models[0]).toMatchObject({ provider: 'openai', model: 'mock/gpt-4o-mini', apiBase: `${serve.url}/v1`, apiKey: toolKey });
+    const aider = await copySnippet('aider');
+    await run('bash', ['-n', '-c', aider]);
+    expect(aider).toContain(`export OPENAI_API_BASE=${serve.url}/v1\nexport OPENAI_API_KEY=${toolKey}\naider --model openai/mock/gpt-4o-mini`);
+    expect(await copySnippet('Cline / Roo Code')).toBe(`Base URL:  ${serve.url}/v1\nAPI Key:   ${toolKey}\nModel ID:  mock/gpt-4o-mini`);
+    expect(await copySnippet('Cursor')).toContain(`OpenAI API Key:            ${toolKey}\nOverride OpenAI Base URL:  ${serve.url}/v1`);
+    expect(await panel.getByText('cannot reach 127.0.0.1').count()).toBe(1);
+  }, 150_000);
+
+  it("opens the curl request's trace from the check, replays it against another model and shows the word diff", async () => {
+    const panel = page.getByTestId('connect-tool');
+    // The check still shows the first request: the curl one.
+    await panel.getByRole('button', { name: 'Open in Activity' }).click();
+    const detail = page.getByTestId('activity-detail');
+    await expect.poll(() => detail.locator('h2').innerText(), WAIT).toBe(curlRequestId);
+    expect(await detail.getByTestId('trace').innerText()).toMatch(/ok\s+mock\/gpt-4o-mini · HTTP 200/);
+
+    await detail.getByLabel('Against model').selectOption('mock/gpt-4o');
+    await detail.getByRole('button', { name: 'Replay' }).click();
+    const diff = detail.getByTestId('replay-diff');
+    await diff.waitFor(WAIT);
+    // Without the removed words it reads as the replay's answer, without the added ones as the original's.
+    const reading = (skip: string) => diff.evaluate((el, tag) => [...el.childNodes].filter((n) => n.nodeName !== tag).map((n) => n.textContent).join(''), skip);
+    expect(await reading('DEL')).toBe('**gpt-4o** answers: Hello.');
+    expect(await reading('INS')).toBe('**gpt-4o-mini** answers: Hello.');
+    expect(await diff.locator('del').count()).toBeGreaterThan(0);
+    expect(await detail.getByTestId('replay-result').innerText()).toMatch(/mock\/gpt-4o-mini → mock\/gpt-4o · \$0\.0052 · gen-/);
+    // The original links to its replay; the replay, logged under the UI's key, back to it.
+    await expect.poll(() => detail.getByTestId('replay-links').innerText(), WAIT).toMatch(/^Replayed as gen-/);
+    await audit('activity (replay)');
+    await screenshot('activity-replay');
+    await detail.getByTestId('replay-links').getByRole('button').click();
+    await expect.poll(() => detail.locator('h2').innerText(), WAIT).not.toBe(curlRequestId);
+    const replayed = await detail.innerText();
+    expect(replayed).toMatch(/App key\s+switchyard-ui/);
+    expect(replayed).toMatch(/Model\s+mock\/gpt-4o\n/);
+    expect(await detail.getByTestId('replay-links').innerText()).toBe(`Replay of ${curlRequestId}`);
+    await expect.poll(() => page.getByTestId('activity-row').first().innerText(), WAIT).toMatch(/switchyard-ui\s+mock\/gpt-4o\s/);
+  }, 60_000);
+
+  it("announces a provider whose circuit opened, on any screen", async () => {
+    await page.getByRole('link', { name: 'Spending' }).click();
+    // A 500 is not retried on the same endpoint: three requests, three failures in a row.
+    for (let i = 0; i < 3; i++) {
+      const failed = await sdk(toolKey).chat.completions.create({ model: 'down/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }).catch((err: unknown) => err);
+      expect((failed as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+    }
+    await expect.poll(() => page.getByTestId('circuit-notice').allInnerTexts(), WAIT).toEqual([
+      expect.stringMatching(/^Provider “down” is failing: down\/gpt-4o-mini failed 3 times in a row, so routing skips it until it tries it again at /),
+    ]);
+    await audit('circuit notice');
+    await screenshot('circuit-notice');
+    await page.getByTestId('circuit-notice').getByRole('button', { name: 'Dismiss' }).click();
+    expect(await page.getByTestId('circuit-notice').count()).toBe(0);
+  });
+
+  it('exports the range as CSV: the same rows `switchyard usage --csv` gives, summed per day, key, model and provider', async () => {
+    await page.getByRole('button', { name: '7 days' }).click();
+    const href = (await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')) as string;
+    const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href);
+    const [, ...exported] = csv.trim().split('\r\n').map((line) => line.split(','));
+    const from = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
+    const cli = runCli(['usage', '--csv', '--data-dir', dataDir, '--since', `${from}T00:00:00Z`]);
+    expect(cli.status, cli.stderr).toBe(0);
+    const [header, ...lines] = cli.stdout.trim().split('\r\n');
+    const column = (header as string).split(',');
+    const at = (row: string[], name: string) => row[column.indexOf(name)] as string;
+    type Sums = [requests: number, errors: number, prompt: number, completion: number, cost: number, unpriced: number];
+    const sums = new Map<string, Sums>();
+    for (const line of lines) {
+      const row = line.split(',');
+      const key = [at(row, 'created_at').slice(0, 10), at(row, 'app_key'), at(row, 'model'), at(row, 'provider')].join(',');
+      const [requests, errors, prompt, completion, cost, unpriced] = sums.get(key) ?? [0, 0, 0, 0, 0, 0];
+      const tokens = Number(at(row, 'prompt_tokens')) + Number(at(row, 'completion_tokens'));
+      sums.set(key, [
+        requests + 1,
+        errors + (Number(at(row, 'status')) >= 400 || at(row, 'error_code') !== '' ? 1 : 0),
+        prompt + Number(at(row, 'prompt_tokens')),
+        completion + Number(at(row, 'completion_tokens')),
+        cost + Number(at(row, 'cost') || 0),
+        unpriced + (at(row, 'cost') === '' && tokens > 0 ? 1 : 0),
+      ]);
+    }
+    expect(lines.length).toBeGreaterThan(5);
+    expect(exported.map((r) => r.slice(0, 4).join(',')).sort()).toEqual([...sums.keys()].sort());
+    for (const row of exported) {
+      const sum = sums.get(row.slice(0, 4).join(',')) as Sums;
+      // day,app_key,model,provider,requests,errors,prompt_tokens,completion_tokens,cached,cache_write,reasoning,cost,unpriced
+      expect([row[4], row[5], row[6], row[7], row[12]].map(Number), row.join(',')).toEqual([sum[0], sum[1], sum[2], sum[3], sum[5]]);
+      expect(Number(row[11])).toBeCloseTo(sum[4], 12);
+    }
   });
 
   it('had no page errors and no serious accessibility findings', () => {

@@ -157,6 +157,36 @@ describe('circuit breaker', () => {
     breaker.release('e');
     expect(breaker.admit('e')).toMatchObject({ probe: true });
   });
+  it('tells its listeners once when a circuit opens and once when it closes, and lists what is open', () => {
+    const t = clock();
+    const breaker = new CircuitBreaker({ failureThreshold: 2, cooldownMs: 1000, maxCooldownMs: 4000 }, t.now);
+    const told: string[] = [];
+    const stop = breaker.onTransition((key, state) => told.push(`${key} ${state}`));
+    breaker.failure('p/m');
+    expect(told).toEqual([]);
+    expect(breaker.openCircuits()).toEqual([]);
+    breaker.failure('p/m');
+    expect(told).toEqual(['p/m open']);
+    expect(breaker.openCircuits()).toEqual([{ key: 'p/m', state: 'open', openedAt: t.now(), openUntil: t.now() + 1000, consecutiveFailures: 2 }]);
+    t.advance(1000);
+    expect(breaker.openCircuits()[0]?.state).toBe('half-open');
+    breaker.admit('p/m');
+    // A failed probe keeps it open: no news.
+    breaker.failure('p/m');
+    expect(told).toEqual(['p/m open']);
+    t.advance(2000);
+    breaker.admit('p/m');
+    breaker.success('p/m');
+    expect(told).toEqual(['p/m open', 'p/m closed']);
+    expect(breaker.openCircuits()).toEqual([]);
+    // A success on a closed circuit is not news either.
+    breaker.failure('p/m');
+    breaker.success('p/m');
+    stop();
+    breaker.failure('p/m');
+    breaker.failure('p/m');
+    expect(told).toEqual(['p/m open', 'p/m closed']);
+  });
 });
 
 describe('provider keys', () => {

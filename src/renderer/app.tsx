@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { ConnectionNotice } from './components/connection-notice.js';
-import { LimitNotices } from './components/limit-notices.js';
+import { Notices } from './components/notices.js';
 import { SignInNotice } from './components/sign-in-notice.js';
 import { useSession } from './hooks/use-session.js';
 import { ChatScreen } from './screens/chat/chat-screen.js';
@@ -45,7 +45,7 @@ function Shell() {
         </Suspense>
       </main>
       <StatusStrip />
-      <LimitNotices />
+      <Notices />
       <CommandPalette />
       <ShortcutsSheet />
     </div>

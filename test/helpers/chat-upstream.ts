@@ -47,7 +47,8 @@ export async function startChatUpstream(key: string): Promise<MockUpstream> {
     const usage = { prompt_tokens: 12, completion_tokens: pieces.length, total_tokens: 12 + pieces.length };
     if ((request.body as { stream?: boolean }).stream !== true) {
       const message = { role: 'assistant', content: pieces.join('') };
-      return { body: { id: 'chatcmpl-ui', object: 'chat.completion', created: 1755691077, model, choices: [{ index: 0, message, finish_reason: 'stop' }], usage } };
+      // With the system_fingerprint OpenAI's recorded answers carry (the OpenRouter SDK requires it).
+      return { body: { id: 'chatcmpl-ui', object: 'chat.completion', created: 1755691077, model, system_fingerprint: 'fp_07871e2ad8', choices: [{ index: 0, message, finish_reason: 'stop' }], usage } };
     }
     const sse = [
       chunk(model, { role: 'assistant', content: '' }),

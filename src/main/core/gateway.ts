@@ -130,6 +130,7 @@ async function startLocked(opts: GatewayOptions, releaseLock: () => void): Promi
 
   const events = new ControlEvents();
   const stopPublishingUsage = writer.onCommit(() => events.usageChanged());
+  const stopPublishingCircuits = routing.breaker.onTransition(() => events.publish('circuits'));
   let discovery: ReturnType<typeof startModelDiscovery> | undefined;
   const discover = () => startModelDiscovery({ catalog: ctx.catalog, adapters: ctx.adapters, keys: providerKeys, agent, onFound: () => events.publish('models') });
   // In-flight requests keep the endpoints they resolved from the old catalog and finish on them.
@@ -199,6 +200,7 @@ async function startLocked(opts: GatewayOptions, releaseLock: () => void): Promi
       ctx.zdrListing.stop();
       stopFollowingUsage();
       stopPublishingUsage();
+      stopPublishingCircuits();
       events.close();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -1,4 +1,11 @@
-import { activityDetailSchema, activityPageSchema, type ActivityQuery } from '../../shared/control/activity.js';
+import {
+  activityDetailSchema,
+  activityPageSchema,
+  loggedAnswerSchema,
+  replayAnswerSchema,
+  type ActivityQuery,
+  type ReplayRequest,
+} from '../../shared/control/activity.js';
 import { callApi } from './client.js';
 
 function queryString(query: ActivityQuery): string {
@@ -11,4 +18,6 @@ function queryString(query: ActivityQuery): string {
 export const activityApi = {
   page: (query: ActivityQuery) => callApi('GET', `/activity?${queryString(query)}`, activityPageSchema),
   detail: (id: string) => callApi('GET', `/activity/${encodeURIComponent(id)}`, activityDetailSchema),
+  answer: (id: string) => callApi('GET', `/activity/${encodeURIComponent(id)}/answer`, loggedAnswerSchema),
+  replay: (id: string, request: ReplayRequest) => callApi('POST', `/activity/${encodeURIComponent(id)}/replay`, replayAnswerSchema, request),
 };

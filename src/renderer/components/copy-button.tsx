@@ -23,7 +23,8 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
   };
 
   return (
-    <button type="button" className={`button copy-button copy-${state}`} onClick={copy} aria-label={label}>
+    // The name keeps the visible word in it, "Copied" and "Copy failed" included.
+    <button type="button" className={`button copy-button copy-${state}`} onClick={copy} aria-label={state === 'idle' ? label : `${LABELS[state]}: ${label}`}>
       {LABELS[state]}
     </button>
   );

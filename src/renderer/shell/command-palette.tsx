@@ -5,6 +5,7 @@ import { useTheme } from '../stores/theme-store.js';
 import { useUi } from '../stores/ui-store.js';
 import { control } from '../api/control.js';
 import { useConversationList } from '../stores/data-stores.js';
+import { useConnect } from '../stores/connect-store.js';
 
 const SCREEN_LABELS: Record<Screen, string> = { chat: 'Chat', compare: 'Compare models', providers: 'Providers', gateway: 'Gateway', spending: 'Spending', keys: 'App keys', activity: 'Activity', privacy: 'Privacy' };
 
@@ -47,6 +48,10 @@ export function CommandPalette() {
           {busy && <Command.Item onSelect={() => run(() => useChat.getState().stop())}>Stop generating</Command.Item>}
           {thread.id && <Command.Item onSelect={() => run(() => download('markdown'))}>Export conversation as Markdown</Command.Item>}
           {thread.id && <Command.Item onSelect={() => run(() => download('json'))}>Export conversation as JSON</Command.Item>}
+          <Command.Item onSelect={() => run(() => {
+            useConnect.getState().setOpen(true);
+            go({ screen: 'keys' });
+          })}>Connect a tool…</Command.Item>
           <Command.Item onSelect={() => run(() => useTheme.getState().toggle())}>Switch light/dark theme</Command.Item>
           <Command.Item onSelect={() => run(() => useUi.getState().setShortcuts(true))}>Keyboard shortcuts</Command.Item>
         </Command.Group>

@@ -3,7 +3,7 @@ import type { ActivityDetail, ActivityQuery, ActivityRow } from '../../shared/co
 import { activityApi } from '../api/activity.js';
 import { onServerEvent } from '../api/events.js';
 
-export type ActivityFilters = Pick<ActivityQuery, 'appKey' | 'model' | 'provider' | 'status'>;
+export type ActivityFilters = Pick<ActivityQuery, 'appKey' | 'model' | 'provider' | 'status' | 'since' | 'until'>;
 
 const HEAD_PAGE = 500;
 

@@ -73,5 +73,30 @@ export const activityDetailSchema = z.object({
   finishReason: z.nullable(z.string()),
   errorCode: z.nullable(z.string()),
   attempts: z.array(attemptSchema),
+  /** The request this one replayed, when it was a replay from the UI. */
+  replayOf: z.nullable(z.string()),
+  /** Replays of this request, oldest first. */
+  replays: z.array(z.string()),
+  /** Whether it can be replayed; if not, why (no logged body, not a chat request). */
+  replay: z.object({ available: z.boolean(), reason: z.nullable(z.string()) }),
 });
 export type ActivityDetail = z.infer<typeof activityDetailSchema>;
+
+/** Replay a logged chat request, as it was or against another model. */
+export const replayRequestSchema = z.object({
+  model: z.optional(z.string().check(z.minLength(1), z.maxLength(300))),
+});
+export type ReplayRequest = z.infer<typeof replayRequestSchema>;
+
+/** The answer text of a logged request, read from its logged body; null when it was no chat answer (an error). */
+export const loggedAnswerSchema = z.object({ id: z.string(), model: z.string(), text: z.nullable(z.string()) });
+export type LoggedAnswer = z.infer<typeof loggedAnswerSchema>;
+
+/** What the page reads of a replay's answer (an OpenAI chat completion, answered as the gateway answers it). */
+export const replayAnswerSchema = z.object({
+  id: z.string(),
+  model: z.string(),
+  choices: z.array(z.object({ message: z.object({ content: z.optional(z.nullable(z.string())) }) })),
+  usage: z.optional(z.object({ cost: z.optional(z.nullable(z.number())) })),
+});
+export type ReplayAnswer = z.infer<typeof replayAnswerSchema>;

@@ -1,8 +1,10 @@
 import { GatewayError } from '../../../shared/errors.js';
 import { activityQuerySchema, type ActivityDetail } from '../../../shared/control/activity.js';
 import { ActivityQueries } from '../usage/activity-queries.js';
+import { ReplayLinks } from '../usage/replay-links.js';
 import type { ControlDeps } from './control-routes.js';
 import { parseWith, type ControlRoute } from './control-router.js';
+import { replayable } from './replay-source.js';
 
 const NUMBER_PARAMS = new Set(['before', 'after', 'limit', 'since', 'until']);
 
@@ -10,6 +12,7 @@ const NUMBER_PARAMS = new Set(['before', 'after', 'limit', 'since', 'until']);
 export function activityRoutes(deps: ControlDeps): ControlRoute[] {
   const { ctx } = deps;
   const queries = new ActivityQueries(ctx.writer.database);
+  const links = new ReplayLinks(ctx.writer.database);
 
   return [
     {
@@ -29,6 +32,7 @@ export function activityRoutes(deps: ControlDeps): ControlRoute[] {
         const row = ctx.queries.get(id);
         const seq = queries.seqOf(id);
         if (!row || seq === undefined) throw new GatewayError(404, 'not_found', `No logged request ${id}`);
+        const replay = replayable(deps.bodyLog.exchange(id), row.appKey);
         return {
           seq,
           id: row.id,
@@ -51,6 +55,9 @@ export function activityRoutes(deps: ControlDeps): ControlRoute[] {
           finishReason: row.finishReason,
           errorCode: row.errorCode,
           attempts: row.attempts,
+          replayOf: links.originalOf(id),
+          replays: links.replaysOf(id),
+          replay: { available: replay.available, reason: replay.available ? null : replay.reason },
         };
       },
     },

@@ -7,12 +7,14 @@ import type { CachedKeyVault } from '../secrets/cached-vault.js';
 import { activityRoutes } from './activity-routes.js';
 import { appKeysRoutes } from './app-keys-routes.js';
 import { chatRoutes } from './chat-routes.js';
+import { circuitsRoutes } from './circuits-routes.js';
 import type { ControlEvents } from './control-events.js';
 import type { ControlRoute } from './control-router.js';
 import { conversationsRoutes } from './conversations-routes.js';
 import { eventsRoutes } from './events-routes.js';
 import { modelsRoutes } from './models-routes.js';
 import { privacyRoutes } from './privacy-routes.js';
+import { replayRoutes } from './replay-routes.js';
 import { providersRoutes } from './providers-routes.js';
 import { sessionRoutes } from './session-routes.js';
 import { spendingRoutes } from './spending-routes.js';
@@ -51,5 +53,7 @@ export function createControlRoutes(deps: ControlDeps): ControlRoute[] {
     ...appKeysRoutes(deps),
     ...spendingRoutes(deps),
     ...activityRoutes(deps),
+    ...replayRoutes(deps),
+    ...circuitsRoutes(deps),
   ];
 }

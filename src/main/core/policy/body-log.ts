@@ -115,6 +115,15 @@ export class BodyLog {
     }));
   }
 
+  /** One request's logged prompt and answer, while they are kept. */
+  exchange(requestId: string): { prompt: string; completion: string } | undefined {
+    const row = this.db.prepare('SELECT prompt, completion FROM request_bodies WHERE request_id = ? AND expires_at > ?').get(requestId, this.now()) as
+      | { prompt: Buffer; completion: Buffer | null }
+      | undefined;
+    if (!row) return undefined;
+    return { prompt: inflateSync(row.prompt).toString('utf8'), completion: row.completion ? inflateSync(row.completion).toString('utf8') : '' };
+  }
+
   /** Deletes what has expired; returns how many exchanges went. */
   prune(): number {
     return this.deleted(this.db.prepare('DELETE FROM request_bodies WHERE expires_at <= ?').run(this.now()).changes);

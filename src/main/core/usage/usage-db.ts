@@ -149,6 +149,15 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO request_hours (hour, min_seq, max_seq)
     SELECT created_at / 3600000, MIN(seq), MAX(seq) FROM requests GROUP BY 1;
   `,
+  // Replays from the Activity screen (usage/replay-links.ts): the replay's row links to the request it replayed.
+  `
+  CREATE TABLE request_replays (
+    request_id  TEXT PRIMARY KEY,
+    original_id TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX request_replays_original ON request_replays(original_id, created_at);
+  `,
 ];
 
 export function openDb(path: string, opts: { readonly?: boolean } = {}): Db {

@@ -1,7 +1,17 @@
 import type { ActivityDetail } from '../../../shared/control/activity.js';
 import { formatCost, formatCount, formatLatency, formatTimestamp } from '../../format.js';
+import { useActivity } from '../../stores/activity-store.js';
+import { ReplayPanel } from './replay-panel.js';
 
 const OUTCOME_BADGE = { ok: 'badge-ok', failed: 'badge-error', skipped: 'badge-muted' } as const;
+
+function RequestLink({ id }: { id: string }) {
+  return (
+    <button type="button" className="link-button mono-cell" onClick={() => void useActivity.getState().select(id)}>
+      {id}
+    </button>
+  );
+}
 
 /** One request: how it was routed (every endpoint skipped, tried or retried, and why), its tokens by kind, cost and timing. */
 export function ActivityDetailPanel({ detail, onClose }: { detail: ActivityDetail; onClose(): void }) {
@@ -36,6 +46,12 @@ export function ActivityDetailPanel({ detail, onClose }: { detail: ActivityDetai
           ))}
         </dl>
         {detail.usageEstimated && <p className="hint">The provider did not report the tokens; the gateway counted them.</p>}
+        {(detail.replayOf !== null || detail.replays.length > 0) && (
+          <ul className="replay-links" data-testid="replay-links">
+            {detail.replayOf !== null && <li>Replay of <RequestLink id={detail.replayOf} /></li>}
+            {detail.replays.map((id) => <li key={id}>Replayed as <RequestLink id={id} /></li>)}
+          </ul>
+        )}
         <h3>Routing trace</h3>
         {detail.attempts.length === 0 ? (
           <p className="hint">No endpoint was tried.</p>
@@ -54,6 +70,7 @@ export function ActivityDetailPanel({ detail, onClose }: { detail: ActivityDetai
             ))}
           </ol>
         )}
+        <ReplayPanel detail={detail} />
       </div>
     </aside>
   );

@@ -3,6 +3,7 @@ import { LIMIT_PERIODS, type AppKeyView } from '../../../shared/control/app-keys
 import { appKeysApi } from '../../api/app-keys.js';
 import { CopyButton } from '../../components/copy-button.js';
 import { useAppKeys } from '../../stores/app-keys-store.js';
+import { useConnect } from '../../stores/connect-store.js';
 
 type Period = AppKeyView['limitPeriod'] & string;
 
@@ -24,6 +25,7 @@ export function CreateKeyForm({ onClose }: { onClose(): void }) {
     try {
       const answer = await appKeysApi.create({ name: name.trim(), ...(limitUsd === undefined ? {} : { limitUsd, limitPeriod: period }) });
       setCreated({ key: answer.key, name: answer.appKey.name });
+      useConnect.getState().remember(answer.appKey.name, answer.key);
       void useAppKeys.getState().load();
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));

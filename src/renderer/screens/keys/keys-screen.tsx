@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react';
 import { LIMIT_PERIODS, type AppKeyView } from '../../../shared/control/app-keys.js';
 import { appKeysApi } from '../../api/app-keys.js';
+import { ConnectTool } from '../../components/connect-tool.js';
 import { LimitBar } from '../../components/limit-bar.js';
 import { formatTimestamp } from '../../format.js';
 import { syncAppKeys, useAppKeys } from '../../stores/app-keys-store.js';
+import { useConnect } from '../../stores/connect-store.js';
 import { CreateKeyForm } from './create-key-form.js';
 
 type Period = AppKeyView['limitPeriod'] & string;
@@ -102,15 +104,23 @@ function KeyRow({ appKey, onError }: { appKey: AppKeyView; onError(message: stri
 export function KeysScreen() {
   const { data, error } = useAppKeys();
   const [creating, setCreating] = useState(false);
+  const connecting = useConnect((s) => s.open);
+  const setConnecting = useConnect((s) => s.setOpen);
   const [actionError, setActionError] = useState<string | null>(null);
   useEffect(syncAppKeys, []);
   return (
     <div className="screen keys-screen">
       <header className="screen-head">
         <h1>App keys</h1>
-        {!creating && <button type="button" className="button button-primary" onClick={() => setCreating(true)}>New key</button>}
+        <div className="row-actions">
+          {!connecting && <button type="button" className="button" onClick={() => setConnecting(true)}>Connect a tool</button>}
+          {!creating && <button type="button" className="button button-primary" onClick={() => setCreating(true)}>New key</button>}
+        </div>
       </header>
       <p className="hint">Each tool gets its own key, so its spending shows apart and a limit stops it (HTTP 402) before anything goes upstream.</p>
+      {connecting && (
+        <ConnectTool heading="Connect a tool" intro="Settings for each tool, filled in with this gateway and a key; “Check it” waits for the tool's first request." onClose={() => setConnecting(false)} />
+      )}
       {creating && <CreateKeyForm onClose={() => setCreating(false)} />}
       {(error ?? actionError) && <p className="notice notice-error" role="alert">{actionError ?? error}</p>}
       {data === null && !error && <p className="hint">Loading…</p>}
