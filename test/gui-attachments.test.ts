@@ -222,6 +222,8 @@ describe('images in chat', () => {
     await expect.poll(() => dialog.isVisible()).toBe(false);
     await page.getByLabel('Image files').setInputFiles([{ name: 'icon.png', mimeType: 'image/png', buffer: ICON }]);
     await composer().fill('one more look');
+    // The tray took room from the thread; the picture shows its end.
+    await page.getByTestId('chat-scroll').evaluate((el: { scrollTop: number; scrollHeight: number }) => (el.scrollTop = el.scrollHeight));
     await screenshot('chat-images');
     await composer().fill('');
     await page.getByRole('button', { name: 'Remove icon.png' }).click();
@@ -247,6 +249,30 @@ describe('images in chat', () => {
     ]);
     const markdown = await download('Markdown');
     expect(markdown).toContain('## You\n\nwhat is in this picture\n\n_[image: icon.png (image/png, 4 KiB), in the JSON export]_');
+  });
+
+  it('keeps the images of an edited question, and deletes the ones the edit dropped', async () => {
+    const first = page.getByTestId('user-message').first();
+    await first.hover();
+    await first.getByRole('button', { name: 'Edit and resend' }).click();
+    const edit = page.getByRole('textbox', { name: 'Edit your message' });
+    await edit.fill('what is in this icon');
+    await edit.press('Enter');
+    await expect.poll(() => anthropic.requests.length, WAIT).toBe(3);
+    expect(messagesOf(anthropic.requests[2])).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'what is in this icon' },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: ICON.toString('base64') } },
+        ],
+      },
+    ]);
+    await expect.poll(() => page.getByTestId('assistant-message').count(), WAIT).toBe(1);
+    // Saved: the later questions' images are used by no conversation any more, so they are gone.
+    const status = (bytes: Buffer) => page.request.get(`${serve.url}/_app/api/attachments/${createHash('sha256').update(bytes).digest('hex')}`).then((r) => r.status());
+    await expect.poll(() => status(LATER_ICON), WAIT).toBe(404);
+    expect(await status(ICON)).toBe(200);
   });
 });
 
