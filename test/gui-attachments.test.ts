@@ -49,11 +49,11 @@ const PASTE_A_DRAWN_JPEG = inPage('box', `return (async () => {
   box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true }));
 })();`);
 /** Drops a text file and a 4 MiB "PNG" on the element. */
-const DROP_TEXT_AND_HUGE_PNG = inPage('form', `
+const DROP_TEXT_AND_HUGE_PNG = inPage('target', `
   const dropped = new DataTransfer();
   dropped.items.add(new File(['just text'], 'notes.txt', { type: 'text/plain' }));
   dropped.items.add(new File([new Uint8Array(4 * 1024 * 1024)], 'huge.png', { type: 'image/png' }));
-  form.dispatchEvent(new DragEvent('drop', { dataTransfer: dropped, bubbles: true, cancelable: true }));`);
+  target.dispatchEvent(new DragEvent('drop', { dataTransfer: dropped, bubbles: true, cancelable: true }));`);
 
 let dataDir: string;
 let openai: MockUpstream;
@@ -176,8 +176,8 @@ describe('images in chat', () => {
     expect(pastedJpeg).toMatch(/^data:image\/jpeg;base64,\/9j\//);
   });
 
-  it('names what it cannot attach from a drop: not an image, too big', async () => {
-    await page.locator('form.composer').evaluate(DROP_TEXT_AND_HUGE_PNG);
+  it('takes a drop anywhere in the window, and names what it cannot attach: not an image, too big', async () => {
+    await page.getByTestId('chat-scroll').evaluate(DROP_TEXT_AND_HUGE_PNG);
     const alerts = page.locator('form.composer [role=alert]');
     await expect.poll(() => alerts.allInnerTexts(), WAIT).toEqual([
       '"notes.txt" is not a PNG, JPEG, WebP or GIF image.',

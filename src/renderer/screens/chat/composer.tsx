@@ -1,5 +1,5 @@
 import { ArrowUp, ImagePlus, Square, TriangleAlert, X } from 'lucide-react';
-import { forwardRef, useRef, useState, type DragEvent } from 'react';
+import { forwardRef, useEffect, useRef, useState } from 'react';
 import { IMAGE_TYPES } from '../../../shared/control/conversations.js';
 import { formatBytes, readImageFiles, type PendingImage } from './image-files.js';
 import './chat-blocks.css';
@@ -22,7 +22,7 @@ interface ComposerProps {
   onStop(): void;
 }
 
-const hasFiles = (e: DragEvent) => e.dataTransfer.types.includes('Files');
+const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') === true;
 
 /** Enter sends, Shift+Enter starts a new line, Escape stops an answer that is streaming. */
 export const Composer = forwardRef<HTMLTextAreaElement, ComposerProps>(function Composer({ busy, disabled, placeholder, images: imageOptions, onSend, onStop }, ref) {
@@ -40,6 +40,37 @@ export const Composer = forwardRef<HTMLTextAreaElement, ComposerProps>(function 
     setImages((current) => [...current, ...read.images]);
     setProblems(read.errors);
   };
+  const attachLatest = useRef(attach);
+  attachLatest.current = attach;
+  const acceptsImages = imageOptions !== undefined;
+
+  // Files dropped anywhere in the window are attached: a browser would otherwise leave the app to show them.
+  useEffect(() => {
+    if (!acceptsImages) return;
+    const over = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+      setDropping(true);
+    };
+    const leave = (e: DragEvent) => {
+      if (e.relatedTarget === null) setDropping(false);
+    };
+    const drop = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      setDropping(false);
+      void attachLatest.current([...(e.dataTransfer?.files ?? [])]);
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  }, [acceptsImages]);
 
   const submit = async () => {
     if (busy || disabled || sending || empty) return;
@@ -65,21 +96,6 @@ export const Composer = forwardRef<HTMLTextAreaElement, ComposerProps>(function 
       onSubmit={(e) => {
         e.preventDefault();
         void submit();
-      }}
-      onDragOver={(e) => {
-        if (!imageOptions || !hasFiles(e)) return;
-        e.preventDefault();
-        e.dataTransfer.dropEffect = 'copy';
-        setDropping(true);
-      }}
-      onDragLeave={(e) => {
-        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDropping(false);
-      }}
-      onDrop={(e) => {
-        if (!imageOptions || !hasFiles(e)) return;
-        e.preventDefault();
-        setDropping(false);
-        void attach([...e.dataTransfer.files]);
       }}
     >
       {images.length > 0 && (
@@ -137,7 +153,8 @@ export const Composer = forwardRef<HTMLTextAreaElement, ComposerProps>(function 
           onChange={(e) => setText(e.target.value)}
           onPaste={(e) => {
             const files = [...e.clipboardData.files];
-            if (!imageOptions || files.length === 0) return;
+            // Office apps put a picture of copied text beside the text: text wins, as the person meant.
+            if (!imageOptions || files.length === 0 || e.clipboardData.getData('text/plain')) return;
             e.preventDefault();
             void attach(files);
           }}
