@@ -143,6 +143,7 @@ describe('images in chat', () => {
     await expect.poll(() => loadedImages(tray), WAIT).toBe(2);
     await page.getByRole('button', { name: 'Remove spare.png' }).click();
     expect(await tray.getByRole('img').count()).toBe(1);
+    expect(await page.evaluate('document.activeElement.id')).toBe('composer-input');
     expect(await tray.getByRole('img', { name: 'icon.png' }).count()).toBe(1);
     await audit('composer with an image');
 
@@ -293,6 +294,11 @@ describe('tool-call and reasoning blocks', () => {
     await done.locator('.tool-call summary').click();
     expect(await done.locator('.tool-call-args').innerText()).toBe('{\n  "country": "UK"\n}');
     await audit('tool call');
+
+    await ask('which country and product?');
+    await expect.poll(() => page.getByTestId('assistant-message').count(), WAIT).toBe(2);
+    const summaries = await lastAnswer().locator('.tool-call summary').allInnerTexts();
+    expect(summaries.map((s) => s.trim())).toEqual(['Tool call get_country', 'Tool call get_product_name']);
   });
 
   it('keeps an opened reasoning block open and in place when the answer ends', async () => {
@@ -302,7 +308,7 @@ describe('tool-call and reasoning blocks', () => {
     await reasoning.waitFor(WAIT);
     await reasoning.locator('summary').click();
     const whileStreaming = await placeIn(live, reasoning.locator('summary'));
-    await page.getByTestId('assistant-message').nth(1).waitFor(WAIT);
+    await page.getByTestId('assistant-message').nth(2).waitFor(WAIT);
     const done = lastAnswer();
     expect(await done.locator('details.reasoning').getAttribute('open')).toBe('');
     expect(await placeIn(done, done.locator('details.reasoning summary'))).toEqual(whileStreaming);

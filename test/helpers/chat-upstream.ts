@@ -3,9 +3,10 @@
  * chunk shape of test/fixtures/openai/extracted/stream_text_include_usage.sse (role chunk,
  * content deltas, finish chunk, usage chunk, [DONE]). It checks the provider key and, like
  * OpenAI, quotes a wrong one in its 401, so tests can prove the gateway never passes it on.
- * Its listing says which models read images, as OpenRouter's does (o3-mini reads none). Two
+ * Its listing says which models read images, as OpenRouter's does (o3-mini reads none). Three
  * prompts replay recordings: "capital" a tool call with streamed arguments
- * (openai/extracted/stream_tool_call_arg_deltas.sse), "think" DeepSeek's reasoning_content
+ * (openai/extracted/stream_tool_call_arg_deltas.sse), "product" two parallel tool calls
+ * (openai/extracted/stream_parallel_tool_calls.sse), "think" DeepSeek's reasoning_content
  * (openai/extracted/compat_deepseek_stream_reasoning_content.sse).
  */
 import { loadBody } from './fixtures.js';
@@ -16,6 +17,7 @@ export const UPSTREAM_MODELS = ['gpt-4o-mini', 'gpt-4o', 'o3-mini'];
 const INPUT_MODALITIES: Record<string, string[]> = { 'gpt-4o-mini': ['text', 'image'], 'gpt-4o': ['text', 'image'], 'o3-mini': ['text'] };
 const RECORDED_ANSWERS: [string, string][] = [
   ['capital', 'openai/extracted/stream_tool_call_arg_deltas.sse'],
+  ['product', 'openai/extracted/stream_parallel_tool_calls.sse'],
   ['think', 'openai/extracted/compat_deepseek_stream_reasoning_content.sse'],
 ];
 

@@ -103,7 +103,11 @@ export const Composer = forwardRef<HTMLTextAreaElement, ComposerProps>(function 
           {images.map((image) => (
             <li key={image.key} className="composer-image">
               <img src={image.dataUrl} alt={image.name} title={`${image.name} (${formatBytes(image.size)})`} />
-              <button type="button" className="composer-image-remove" aria-label={`Remove ${image.name}`} title="Remove" onClick={() => setImages((current) => current.filter((i) => i.key !== image.key))}>
+              <button type="button" className="composer-image-remove" aria-label={`Remove ${image.name}`} title="Remove" onClick={(e) => {
+                  // The button goes away with its image: the message box keeps the focus.
+                  e.currentTarget.form?.querySelector('textarea')?.focus();
+                  setImages((current) => current.filter((i) => i.key !== image.key));
+                }}>
                 <X size={12} aria-hidden="true" />
               </button>
             </li>
