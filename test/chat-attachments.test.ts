@@ -73,6 +73,17 @@ describe('uploading an image', () => {
     expect((await fetch(`${gateway.url}/_app/api/attachments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
   });
 
+  it('takes WebP and GIF too, by their bytes', async () => {
+    // 1×1 images: a lossless WebP and a GIF89a.
+    const webp = Buffer.from('UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==', 'base64');
+    const gif = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+    expect((await upload(webp, 'dot.webp', 'image/webp')).mimeType).toBe('image/webp');
+    expect((await upload(gif, 'dot.gif', 'image/gif')).mimeType).toBe('image/gif');
+    const swapped = await api.call('POST', '/attachments', { name: 'dot.webp', dataUrl: dataUrl(gif, 'image/webp') });
+    expect(swapped.status).toBe(400);
+    expect((swapped.json as { error: { message: string } }).error.message).toBe('The file is not a WebP image');
+  });
+
   it('refuses what is not a PNG, JPEG, WebP or GIF by its bytes, or is too big for every provider, with a clear error', async () => {
     const refused = async (body: unknown) => {
       const res = await api.call('POST', '/attachments', body);

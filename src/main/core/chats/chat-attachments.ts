@@ -23,6 +23,8 @@ function isType(bytes: Buffer, type: ImageType): boolean {
   }
 }
 
+const TYPE_NAMES: Record<ImageType, string> = { 'image/png': 'PNG', 'image/jpeg': 'JPEG', 'image/webp': 'WebP', 'image/gif': 'GIF' };
+
 function invalid(message: string): GatewayError {
   return new GatewayError(400, 'invalid_attachment', message, { param: 'dataUrl' });
 }
@@ -40,7 +42,7 @@ export function decodeImage(dataUrl: string): { mimeType: ImageType; bytes: Buff
       limit_bytes: MAX_IMAGE_BYTES,
     });
   }
-  if (!isType(bytes, mimeType)) throw invalid(`The file is not a ${mimeType.slice('image/'.length).toUpperCase()} image`);
+  if (!isType(bytes, mimeType)) throw invalid(`The file is not a ${TYPE_NAMES[mimeType]} image`);
   return { mimeType, bytes };
 }
 
