@@ -297,6 +297,8 @@ describe('tool-call and reasoning blocks', () => {
 
     await ask('which country and product?');
     await expect.poll(() => page.getByTestId('assistant-message').count(), WAIT).toBe(2);
+    // The earlier answer was only a tool call: it goes back as words, never as an empty turn or a call without its result.
+    expect(messagesOf(chatRequests().at(-1))[1]).toEqual({ role: 'assistant', content: '(Asked to call get_capital with {"country":"UK"}.)' });
     const summaries = await lastAnswer().locator('.tool-call summary').allInnerTexts();
     expect(summaries.map((s) => s.trim())).toEqual(['Tool call get_country', 'Tool call get_product_name']);
   });

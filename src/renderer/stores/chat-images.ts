@@ -39,12 +39,14 @@ async function dataUrlOf(attachment: Attachment): Promise<string> {
 /**
  * The thread as an OpenAI chat request's messages: a question with images becomes content
  * parts (its text, then each image as an `image_url` data URL), which the gateway translates
- * for Anthropic and Gemini models. Tool calls of earlier answers are not sent back: without
- * their results they would make the request invalid.
+ * for Anthropic and Gemini models. Tool calls of earlier answers are not sent back as calls:
+ * without their results the request would be invalid; an answer that was only tool calls says
+ * what it asked for in words, as an empty assistant turn is refused by some providers.
  */
 export async function toOutgoing(messages: readonly ChatMessage[]): Promise<OutgoingMessage[]> {
   return Promise.all(
     messages.map(async (m): Promise<OutgoingMessage> => {
+      if (!m.content && m.toolCalls?.length) return { role: m.role, content: m.toolCalls.map((c) => `(Asked to call ${c.name} with ${c.arguments || '{}'}.)`).join('\n') };
       if (!m.attachments?.length) return { role: m.role, content: m.content };
       const images = await Promise.all(m.attachments.map(async (a) => ({ type: 'image_url' as const, image_url: { url: await dataUrlOf(a) } })));
       return { role: m.role, content: [...(m.content ? [{ type: 'text' as const, text: m.content }] : []), ...images] };
