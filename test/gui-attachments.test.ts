@@ -317,6 +317,18 @@ describe('tool-call and reasoning blocks', () => {
     expect(await done.locator('.reasoning-body').innerText()).toContain('We are');
   });
 
+  it('gives a stopped answer the tokens the gateway counted for it, and saves them', async () => {
+    await ask('a long story');
+    await expect.poll(() => page.getByTestId('live-answer').innerText(), WAIT).toContain('word5');
+    await composer().press('Escape');
+    const meta = lastAnswer().getByTestId('meta-line');
+    await expect.poll(() => meta.innerText(), WAIT).toMatch(/≈[\d,]+ in · [1-9][\d,]* out[\s\S]*stopped/);
+    // The conversation's address ends with its id.
+    const saved = `${serve.url}/_app/api/conversations/${new URL(page.url()).pathname.split('/').at(-1)}`;
+    const lastMeta = async () => ((await (await page.request.get(saved)).json()) as { messages: { meta?: { usageEstimated?: boolean } }[] }).messages.at(-1)?.meta;
+    await expect.poll(async () => (await lastMeta())?.usageEstimated, WAIT).toBe(true);
+  });
+
   it('has no serious accessibility finding and no page error', () => {
     expect(axeFindings).toEqual([]);
     expect(pageErrors).toEqual([]);

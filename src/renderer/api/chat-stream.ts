@@ -41,10 +41,13 @@ export async function streamChat(
   messages: readonly OutgoingMessage[],
   onDelta: (content: string, reasoning: string, toolCalls: ToolCall[]) => void,
   signal: AbortSignal,
+  /** The id the gateway logs the request under, as soon as the answer starts (a stopped answer's usage is read by it). */
+  onStart?: (generationId: string | null) => void,
 ): Promise<StreamedAnswer> {
   const started = performance.now();
   const response = await send('POST', '/chat/completions', { model, messages, stream: true, stream_options: { include_usage: true } }, signal);
   if (!response.ok || !response.body) throw await failureOf(response);
+  onStart?.(response.headers.get('x-generation-id'));
   let content = '';
   let reasoning = '';
   let toolCalls: ToolCall[] = [];

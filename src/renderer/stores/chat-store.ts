@@ -5,6 +5,7 @@ import { control } from '../api/control.js';
 import type { PendingImage } from '../screens/chat/image-files.js';
 import { forgetImages, toOutgoing, uploadImages } from './chat-images.js';
 import { frameThrottle } from './frame-throttle.js';
+import { loggedUsage } from './stopped-usage.js';
 import { useRouter } from './router.js';
 
 export interface Thread {
@@ -71,6 +72,7 @@ export const useChat = create<ChatState>()((set, get) => {
       if (abort === controller) set({ live });
     });
     const started = performance.now();
+    let generationId: string | null = null;
     let reply: ChatMessage;
     try {
       const result = await streamChat(
@@ -81,6 +83,7 @@ export const useChat = create<ChatState>()((set, get) => {
           paint.push(latest);
         },
         controller.signal,
+        (id) => (generationId = id),
       );
       reply = {
         id: replyId,
@@ -103,7 +106,7 @@ export const useChat = create<ChatState>()((set, get) => {
         ...(latest.toolCalls.length ? { toolCalls: latest.toolCalls } : {}),
         state: stopped ? 'stopped' : 'error',
         ...(stopped ? {} : { error: message(err) }),
-        meta: { model, generationId: null, promptTokens: null, completionTokens: null, reasoningTokens: null, cost: null, latencyMs: performance.now() - started, finishReason: null },
+        meta: { model, generationId, promptTokens: null, completionTokens: null, reasoningTokens: null, cost: null, latencyMs: performance.now() - started, finishReason: null },
         createdAt: Date.now(),
       };
     }
@@ -113,6 +116,17 @@ export const useChat = create<ChatState>()((set, get) => {
     const messages = [...history, reply];
     set((s) => ({ thread: { ...s.thread, messages }, live: null }));
     await save(messages);
+    if (reply.state === 'stopped' && generationId) await addLoggedUsage(reply.id, generationId);
+  }
+
+  /** A stopped answer gets the tokens and cost the gateway logged for it, unless the thread moved on meanwhile. */
+  async function addLoggedUsage(replyId: string, generationId: string): Promise<void> {
+    const usage = await loggedUsage(generationId);
+    const { messages } = get().thread;
+    if (!usage || get().live || !messages.some((m) => m.id === replyId)) return;
+    const updated = messages.map((m) => (m.id === replyId && m.meta ? { ...m, meta: { ...m.meta, ...usage } } : m));
+    set((s) => ({ thread: { ...s.thread, messages: updated } }));
+    await save(updated);
   }
 
   async function save(messages: ChatMessage[]): Promise<void> {

@@ -15,6 +15,8 @@ export const answerMetaSchema = z.object({
   cost: z.nullable(z.number()),
   latencyMs: z.nullable(z.number()),
   finishReason: z.nullable(z.string()),
+  /** The provider reported no usage (an answer stopped midway): the gateway counted the tokens. */
+  usageEstimated: z.optional(z.boolean()),
 });
 export type AnswerMeta = z.infer<typeof answerMetaSchema>;
 

@@ -44,11 +44,12 @@ function Reasoning({ text, streaming }: { text: string; streaming: boolean }) {
 export function MetaLine({ message }: { message: ChatMessage }) {
   const meta = message.meta;
   if (!meta) return null;
-  const tokens = meta.promptTokens === null ? null : `${formatCount(meta.promptTokens)} in · ${formatCount(meta.completionTokens ?? 0)} out`;
+  const counted = meta.usageEstimated ? '≈' : '';
+  const tokens = meta.promptTokens === null ? null : `${counted}${formatCount(meta.promptTokens)} in · ${formatCount(meta.completionTokens ?? 0)} out`;
   return (
     <p className="meta-line" data-testid="meta-line">
       <span>{meta.model}</span>
-      {tokens && <span>{tokens}</span>}
+      {tokens && <span title={counted ? 'Counted by the gateway: the provider reported none' : undefined}>{tokens}</span>}
       <span>{formatCost(meta.cost)}</span>
       {meta.latencyMs !== null && <span>{formatLatency(meta.latencyMs)}</span>}
       {message.state === 'stopped' && <span className="meta-stopped">stopped</span>}
