@@ -187,6 +187,16 @@ describe('images in chat', () => {
     expect(await page.getByRole('list', { name: 'Images to send' }).count()).toBe(0);
   });
 
+  it('says in the model picker which models read images, as their listing does', async () => {
+    await page.keyboard.press('Control+Shift+M');
+    const box = page.getByRole('combobox', { name: /^Search models/ });
+    await box.fill('images');
+    await expect.poll(() => page.locator('.picker-item .picker-id').allInnerTexts(), WAIT).toEqual(['mock/gpt-4o-mini', 'mock/gpt-4o']);
+    // Unpriced (a loopback server is not declared local): "price unknown", never OpenRouter's -1 as a price.
+    expect(await page.locator('.picker-item').first().innerText()).toContain('mock · price unknown · reads images');
+    await box.press('Escape');
+  });
+
   it('warns before sending when the listing says the model reads no images', async () => {
     await pickModel('o3-mini', 'mock/o3-mini');
     // The thread already holds images, which the next question sends again.

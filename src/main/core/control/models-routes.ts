@@ -15,6 +15,11 @@ function variantsOf(model: Described): ModelView['variants'] {
   return variants;
 }
 
+/** OpenRouter's "-1" (price not known in advance) is null here: the picker says "price unknown". */
+function knownPrice(price: string | undefined): string | null {
+  return price === undefined || Number(price) < 0 ? null : price;
+}
+
 /** True if any endpoint reads images, false only when every endpoint's listing says it does not. */
 function imageInputOf(ctx: GatewayContext, model: CatalogModel | undefined): boolean | null {
   const said = (model?.endpoints ?? []).map((e) => ctx.catalog.info(e).imageInput);
@@ -36,8 +41,8 @@ export function modelsRoutes(ctx: GatewayContext): ControlRoute[] {
             name: m.name,
             providers: [...new Set(m.endpoints.map((e) => e.provider))],
             contextLength: m.context_length,
-            promptPrice: m.pricing?.prompt ?? null,
-            completionPrice: m.pricing?.completion ?? null,
+            promptPrice: knownPrice(m.pricing?.prompt),
+            completionPrice: knownPrice(m.pricing?.completion),
             variants: variantsOf(m),
             imageInput: imageInputOf(ctx, catalog.get(m.id)),
           })),
