@@ -8,9 +8,11 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_IMAGE_BYTES } from '../src/shared/control/conversations.js';
+import { ChatStore } from '../src/main/core/chats/chat-store.js';
 import { startGateway, type RunningGateway } from '../src/main/core/gateway.js';
+import { openDb } from '../src/main/core/usage/usage-db.js';
 import { signIn, type ControlClient } from './helpers/control-client.js';
 import { memoryVault } from './helpers/memory-vault.js';
 
@@ -146,5 +148,22 @@ describe('images in saved conversations', () => {
     expect(await imageStatus(shared.id)).toBe(200);
     expect((await api.call('DELETE', `/conversations/${second}`)).status).toBe(204);
     expect(await imageStatus(shared.id)).toBe(404);
+  });
+});
+
+describe('an image uploaded for a turn that was never saved', () => {
+  it('is kept for a day (the answer may still be streaming), then deleted at the next start', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const db = openDb(':memory:');
+      const unsaved = new ChatStore(db).attachments.save('lost.png', dataUrl(ICON));
+      vi.setSystemTime(Date.now() + 23 * 60 * 60 * 1000);
+      expect(new ChatStore(db).attachments.read(unsaved.id).bytes.equals(ICON)).toBe(true);
+      vi.setSystemTime(Date.now() + 2 * 60 * 60 * 1000);
+      expect(() => new ChatStore(db).attachments.read(unsaved.id)).toThrow(`No attachment "${unsaved.id}"`);
+      db.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

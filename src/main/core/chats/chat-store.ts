@@ -55,6 +55,8 @@ export class ChatStore {
   constructor(private readonly db: Db) {
     migrateChats(db);
     this.attachments = new ChatAttachments(db);
+    // Images uploaded for a turn that was never saved (the app quit mid-answer) go at the next start.
+    this.attachments.prune([]);
   }
 
   list(opts: { query?: string; limit?: number } = {}): ConversationSummary[] {
