@@ -85,10 +85,14 @@ export const Composer = forwardRef<HTMLTextAreaElement, ComposerProps>(function 
     }
   };
 
-  const warning =
-    imageOptions?.modelWithoutImages && (images.length > 0 || imageOptions.threadHasImages)
-      ? `${imageOptions.modelWithoutImages} does not read images, as its provider lists it: the answer may fail or ignore them. Pick a model that reads images, or remove them.`
-      : null;
+  const withoutImages = imageOptions?.modelWithoutImages;
+  const warning = !withoutImages
+    ? null
+    : images.length > 0
+      ? `${withoutImages} does not read images, as its provider lists it: the answer may fail or ignore them. Pick a model that reads images, or remove them.`
+      : imageOptions.threadHasImages
+        ? `${withoutImages} does not read images, as its provider lists it, and this chat's earlier images go with every question: the answer may fail. Pick a model that reads images, or start a new chat.`
+        : null;
 
   return (
     <form
