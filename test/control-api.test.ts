@@ -139,6 +139,10 @@ describe('providers', () => {
     const models = (await call('GET', '/models')).json as { models: { id: string; providers: string[]; variants: string[] }[] };
     expect(models.models.map((m) => m.id)).toEqual(['mock/gpt-4o-mini', 'mock/gpt-4o', 'mock/o3-mini']);
     expect(models.models[0]).toMatchObject({ providers: ['mock'], variants: expect.arrayContaining(['online']) });
+    // As the provider's listing says (architecture.input_modalities): the composer warns before sending images to o3-mini.
+    expect(models.models.map((m) => (m as { imageInput?: boolean | null }).imageInput)).toEqual([true, true, false]);
+    // An unpriced model's price is null ("price unknown" in the picker), never OpenRouter's "-1" shown as $-1000000/M.
+    expect(models.models[0]).toMatchObject({ promptPrice: null, completionPrice: null });
   });
 
   it('refuses an invalid provider with a 400 naming the problem, and leaves file and vault alone', async () => {

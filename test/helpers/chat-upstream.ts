@@ -3,11 +3,23 @@
  * chunk shape of test/fixtures/openai/extracted/stream_text_include_usage.sse (role chunk,
  * content deltas, finish chunk, usage chunk, [DONE]). It checks the provider key and, like
  * OpenAI, quotes a wrong one in its 401, so tests can prove the gateway never passes it on.
+ * Its listing says which models read images, as OpenRouter's does (o3-mini reads none). Three
+ * prompts replay recordings: "capital" a tool call with streamed arguments
+ * (openai/extracted/stream_tool_call_arg_deltas.sse), "product" two parallel tool calls
+ * (openai/extracted/stream_parallel_tool_calls.sse), "think" DeepSeek's reasoning_content
+ * (openai/extracted/compat_deepseek_stream_reasoning_content.sse).
  */
+import { loadBody } from './fixtures.js';
 import type { MockReply, MockUpstream, UpstreamRequest } from './mock-upstream.js';
 import { startMockUpstream } from './mock-upstream.js';
 
 export const UPSTREAM_MODELS = ['gpt-4o-mini', 'gpt-4o', 'o3-mini'];
+const INPUT_MODALITIES: Record<string, string[]> = { 'gpt-4o-mini': ['text', 'image'], 'gpt-4o': ['text', 'image'], 'o3-mini': ['text'] };
+const RECORDED_ANSWERS: [string, string][] = [
+  ['capital', 'openai/extracted/stream_tool_call_arg_deltas.sse'],
+  ['product', 'openai/extracted/stream_parallel_tool_calls.sse'],
+  ['think', 'openai/extracted/compat_deepseek_stream_reasoning_content.sse'],
+];
 
 function chunk(model: string, delta: Record<string, unknown>, finish: string | null = null, usage: unknown = null): string {
   const body = { id: 'chatcmpl-ui', object: 'chat.completion.chunk', created: 1755691077, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], usage };
@@ -17,6 +29,9 @@ function chunk(model: string, delta: Record<string, unknown>, finish: string | n
 function lastUserText(request: UpstreamRequest): string {
   const body = request.body as { messages?: { role: string; content: unknown }[] };
   const user = [...(body.messages ?? [])].reverse().find((m) => m.role === 'user');
+  if (Array.isArray(user?.content)) {
+    return (user.content as { type: string; text?: string }[]).flatMap((part) => (part.type === 'text' && part.text ? [part.text] : [])).join('\n');
+  }
   return typeof user?.content === 'string' ? user.content : '';
 }
 
@@ -37,12 +52,16 @@ export async function startChatUpstream(key: string): Promise<MockUpstream> {
     request.headers.authorization === `Bearer ${key}`
       ? undefined
       : { status: 401, body: { error: { message: `Incorrect API key provided: ${request.headers.authorization?.slice(7) ?? ''}`, type: 'invalid_request_error', code: 'invalid_api_key' } } };
-  upstream.on('GET', '/v1/models', (request) => authorized(request) ?? { body: { object: 'list', data: UPSTREAM_MODELS.map((id) => ({ id, object: 'model', owned_by: 'mock' })) } });
+  upstream.on('GET', '/v1/models', (request) => authorized(request) ?? { body: { object: 'list', data: UPSTREAM_MODELS.map((id) => ({ id, object: 'model', owned_by: 'mock', architecture: { input_modalities: INPUT_MODALITIES[id], output_modalities: ['text'] } })) } });
   upstream.on('POST', '/v1/chat/completions', (request) => {
     const refused = authorized(request);
     if (refused) return refused;
     const model = (request.body as { model: string }).model;
     const prompt = lastUserText(request);
+    const recorded = RECORDED_ANSWERS.find(([word]) => prompt.includes(word));
+    if (recorded && (request.body as { stream?: boolean }).stream === true) {
+      return { headers: { 'content-type': 'text/event-stream' }, sse: loadBody(recorded[1]), chunkDelayMs: 30 };
+    }
     const pieces = answerPieces(model, prompt, request.headers.host ?? '');
     const usage = { prompt_tokens: 12, completion_tokens: pieces.length, total_tokens: 12 + pieces.length };
     if ((request.body as { stream?: boolean }).stream !== true) {

@@ -1,5 +1,5 @@
 import { z } from 'zod/mini';
-import { conversationListSchema, conversationSchema, type ChatMessage } from '../../shared/control/conversations.js';
+import { attachmentSchema, conversationListSchema, conversationSchema, type ChatMessage } from '../../shared/control/conversations.js';
 import { modelListSchema } from '../../shared/control/models.js';
 import {
   localProbeSchema,
@@ -11,7 +11,7 @@ import {
   type UpdateProvider,
 } from '../../shared/control/providers.js';
 import { appStatusSchema } from '../../shared/control/status.js';
-import { callApi } from './client.js';
+import { callApi, CONTROL_BASE } from './client.js';
 
 const nothing = z.undefined();
 const path = (id: string) => encodeURIComponent(id);
@@ -36,5 +36,8 @@ export const control = {
   saveMessages: (id: string, messages: ChatMessage[]) =>
     callApi('PUT', `/conversations/${path(id)}/messages`, conversationSchema, { messages }),
   deleteConversation: (id: string) => callApi('DELETE', `/conversations/${path(id)}`, nothing),
-  exportUrl: (id: string, format: 'markdown' | 'json') => `/_app/api/conversations/${path(id)}/export?format=${format}`,
+  exportUrl: (id: string, format: 'markdown' | 'json') => `${CONTROL_BASE}/conversations/${path(id)}/export?format=${format}`,
+  uploadAttachment: (name: string, dataUrl: string) => callApi('POST', '/attachments', attachmentSchema, { name, dataUrl }),
+  /** Same origin, so the session cookie goes with an <img> request. */
+  attachmentUrl: (id: string) => `${CONTROL_BASE}/attachments/${path(id)}`,
 };

@@ -1,8 +1,11 @@
 import { create } from 'zustand';
-import type { ChatMessage, ConversationTotals } from '../../shared/control/conversations.js';
+import type { Attachment, ChatMessage, ConversationTotals, ToolCall } from '../../shared/control/conversations.js';
 import { streamChat } from '../api/chat-stream.js';
 import { control } from '../api/control.js';
+import type { PendingImage } from '../screens/chat/image-files.js';
+import { forgetImages, toOutgoing, uploadImages } from './chat-images.js';
 import { frameThrottle } from './frame-throttle.js';
+import { loggedUsage } from './stopped-usage.js';
 import { useRouter } from './router.js';
 
 export interface Thread {
@@ -20,6 +23,7 @@ export interface LiveAnswer {
   id: string;
   content: string;
   reasoning: string;
+  toolCalls: ToolCall[];
 }
 
 interface ChatState {
@@ -30,7 +34,8 @@ interface ChatState {
   open(id: string): Promise<void>;
   startNew(model: string): void;
   setModel(model: string): void;
-  send(text: string): Promise<void>;
+  /** Saves the images, then starts the answer; false (with `error` set) when the images could not be saved. */
+  send(text: string, images?: readonly PendingImage[]): Promise<boolean>;
   stop(): void;
   /** Asks again for the answer at `index`, dropping it and what followed. */
   regenerate(index: number): Promise<void>;
@@ -61,28 +66,31 @@ export const useChat = create<ChatState>()((set, get) => {
     abort = controller;
     const model = get().thread.model;
     const replyId = newId();
-    set((s) => ({ thread: { ...s.thread, messages: history }, live: { id: replyId, content: '', reasoning: '' }, error: null }));
-    let latest: LiveAnswer = { id: replyId, content: '', reasoning: '' };
+    set((s) => ({ thread: { ...s.thread, messages: history }, live: { id: replyId, content: '', reasoning: '', toolCalls: [] }, error: null }));
+    let latest: LiveAnswer = { id: replyId, content: '', reasoning: '', toolCalls: [] };
     const paint = frameThrottle<LiveAnswer>((live) => {
       if (abort === controller) set({ live });
     });
     const started = performance.now();
+    let generationId: string | null = null;
     let reply: ChatMessage;
     try {
       const result = await streamChat(
         model,
-        history.map((m) => ({ role: m.role, content: m.content })),
-        (content, reasoning) => {
-          latest = { id: replyId, content, reasoning };
+        await toOutgoing(history),
+        (content, reasoning, toolCalls) => {
+          latest = { id: replyId, content, reasoning, toolCalls };
           paint.push(latest);
         },
         controller.signal,
+        (id) => (generationId = id),
       );
       reply = {
         id: replyId,
         role: 'assistant',
         content: result.content,
         ...(result.reasoning ? { reasoning: result.reasoning } : {}),
+        ...(result.toolCalls.length ? { toolCalls: result.toolCalls } : {}),
         state: result.error ? 'error' : 'done',
         ...(result.error ? { error: result.error } : {}),
         meta: result.meta,
@@ -95,9 +103,10 @@ export const useChat = create<ChatState>()((set, get) => {
         role: 'assistant',
         content: latest.content,
         ...(latest.reasoning ? { reasoning: latest.reasoning } : {}),
+        ...(latest.toolCalls.length ? { toolCalls: latest.toolCalls } : {}),
         state: stopped ? 'stopped' : 'error',
         ...(stopped ? {} : { error: message(err) }),
-        meta: { model, generationId: null, promptTokens: null, completionTokens: null, reasoningTokens: null, cost: null, latencyMs: performance.now() - started, finishReason: null },
+        meta: { model, generationId, promptTokens: null, completionTokens: null, reasoningTokens: null, cost: null, latencyMs: performance.now() - started, finishReason: null },
         createdAt: Date.now(),
       };
     }
@@ -107,13 +116,24 @@ export const useChat = create<ChatState>()((set, get) => {
     const messages = [...history, reply];
     set((s) => ({ thread: { ...s.thread, messages }, live: null }));
     await save(messages);
+    if (reply.state === 'stopped' && generationId) await addLoggedUsage(reply.id, generationId);
+  }
+
+  /** A stopped answer gets the tokens and cost the gateway logged for it, unless the thread moved on meanwhile. */
+  async function addLoggedUsage(replyId: string, generationId: string): Promise<void> {
+    const usage = await loggedUsage(generationId);
+    const { messages } = get().thread;
+    if (!usage || get().live || !messages.some((m) => m.id === replyId)) return;
+    const updated = messages.map((m) => (m.id === replyId && m.meta ? { ...m, meta: { ...m.meta, ...usage } } : m));
+    set((s) => ({ thread: { ...s.thread, messages: updated } }));
+    await save(updated);
   }
 
   async function save(messages: ChatMessage[]): Promise<void> {
     try {
       let { id } = get().thread;
       if (!id) {
-        const created = await control.createConversation(get().thread.model, titleFrom(messages[0]?.content ?? ''));
+        const created = await control.createConversation(get().thread.model, titleFrom(messages[0]?.content || messages[0]?.attachments?.[0]?.name || ''));
         id = created.id;
         set((s) => ({ thread: { ...s.thread, id, title: created.title } }));
         useRouter.getState().go({ screen: 'chat', conversationId: id });
@@ -133,6 +153,7 @@ export const useChat = create<ChatState>()((set, get) => {
       if (get().thread.id === id) return;
       abort?.abort();
       abort = undefined;
+      forgetImages();
       try {
         const conversation = await control.conversation(id);
         const { title, model, messages, totals } = conversation;
@@ -144,6 +165,7 @@ export const useChat = create<ChatState>()((set, get) => {
     startNew(model) {
       abort?.abort();
       abort = undefined;
+      forgetImages();
       set({ thread: { id: null, title: 'New chat', model, messages: [], totals: null }, live: null, error: null });
     },
     setModel(model) {
@@ -151,9 +173,17 @@ export const useChat = create<ChatState>()((set, get) => {
       set((s) => ({ thread: { ...s.thread, model } }));
       if (id) void control.updateConversation(id, { model }).catch((err: unknown) => set({ error: message(err) }));
     },
-    async send(text) {
-      const question: ChatMessage = { id: newId(), role: 'user', content: text, createdAt: Date.now() };
-      await answer([...get().thread.messages, question]);
+    async send(text, images = []) {
+      let attachments: Attachment[] = [];
+      try {
+        attachments = await uploadImages(images);
+      } catch (err) {
+        set({ error: `The images could not be attached: ${message(err)}` });
+        return false;
+      }
+      const question: ChatMessage = { id: newId(), role: 'user', content: text, ...(attachments.length ? { attachments } : {}), createdAt: Date.now() };
+      void answer([...get().thread.messages, question]);
+      return true;
     },
     stop() {
       abort?.abort();

@@ -15,12 +15,15 @@ interface ModelPickerProps {
 
 function ModelItem({ model, value, onSelect }: { model: ModelView; value: string; onSelect(id: string): void }) {
   return (
-    <Command.Item value={value} keywords={[model.name, ...model.providers]} onSelect={() => onSelect(value)} className="picker-item">
+    <Command.Item value={value} keywords={[model.name, ...model.providers, ...(model.imageInput ? ['images'] : [])]} onSelect={() => onSelect(value)} className="picker-item">
       <span className="picker-id">{value}</span>
       <span className="picker-detail">
         {model.providers.join(', ')}
         {model.contextLength !== null && ` · ${formatContext(model.contextLength)}`}
-        {` · ${formatPerMillion(model.promptPrice)} in · ${formatPerMillion(model.completionPrice)} out`}
+        {model.promptPrice === null && model.completionPrice === null
+          ? ' · price unknown'
+          : ` · ${formatPerMillion(model.promptPrice)} in · ${formatPerMillion(model.completionPrice)} out`}
+        {model.imageInput === true && ' · reads images'}
         {value === model.id && model.variants.length > 0 && ` · ${model.variants.map((v) => `:${v}`).join(' ')}`}
       </span>
     </Command.Item>

@@ -14,6 +14,8 @@ export const modelViewSchema = z.object({
   completionPrice: z.nullable(z.string()),
   /** Suffixes that mean something for this model (`:floor`, `:nitro`, `:free`, `:online`). */
   variants: z.array(z.enum(MODEL_VARIANTS)),
+  /** Whether it reads images, as its providers' listings say; null when none says (most don't). */
+  imageInput: z.nullable(z.boolean()),
 });
 export type ModelView = z.infer<typeof modelViewSchema>;
 

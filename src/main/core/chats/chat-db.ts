@@ -23,6 +23,24 @@ const CHAT_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (conversation_id, position)
   ) WITHOUT ROWID;
   `,
+  // Images apart from the messages, so listing, searching and opening a thread never read them.
+  `
+  CREATE TABLE chat_attachments (
+    id         TEXT PRIMARY KEY,
+    mime_type  TEXT NOT NULL,
+    size       INTEGER NOT NULL,
+    bytes      BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX chat_attachments_created ON chat_attachments(created_at);
+
+  CREATE TABLE conversation_attachments (
+    attachment_id   TEXT NOT NULL,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    PRIMARY KEY (attachment_id, conversation_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX conversation_attachments_conversation ON conversation_attachments(conversation_id);
+  `,
 ];
 
 export function migrateChats(db: Db): void {

@@ -8,6 +8,7 @@ import {
   type ConversationTotals,
 } from '../../../shared/control/conversations.js';
 import type { Db } from '../usage/usage-db.js';
+import { ChatAttachments } from './chat-attachments.js';
 import { migrateChats } from './chat-db.js';
 
 interface SummaryRow {
@@ -49,8 +50,13 @@ function notFound(id: string): GatewayError {
 
 /** Conversations saved from the chat screen, newest first; a thread is written whole after each turn. */
 export class ChatStore {
+  readonly attachments: ChatAttachments;
+
   constructor(private readonly db: Db) {
     migrateChats(db);
+    this.attachments = new ChatAttachments(db);
+    // Images uploaded for a turn that was never saved (the app quit mid-answer) go at the next start.
+    this.attachments.prune([]);
   }
 
   list(opts: { query?: string; limit?: number } = {}): ConversationSummary[] {
@@ -102,6 +108,7 @@ export class ChatStore {
       this.db.prepare('DELETE FROM conversation_messages WHERE conversation_id = ?').run(id);
       const insert = this.db.prepare('INSERT INTO conversation_messages (conversation_id, position, content, message) VALUES (?, ?, ?, ?)');
       messages.forEach((message, position) => insert.run(id, position, message.content, JSON.stringify(message)));
+      this.attachments.link(id, new Set(messages.flatMap((m) => m.attachments?.map((a) => a.id) ?? [])));
       this.db.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?').run(Date.now(), id);
     });
     write.immediate();
@@ -109,7 +116,12 @@ export class ChatStore {
   }
 
   remove(id: string): void {
-    const info = this.db.prepare('DELETE FROM conversations WHERE id = ?').run(id);
-    if (info.changes === 0) throw notFound(id);
+    const remove = this.db.transaction(() => {
+      const images = this.attachments.usedBy(id);
+      const info = this.db.prepare('DELETE FROM conversations WHERE id = ?').run(id);
+      if (info.changes === 0) throw notFound(id);
+      this.attachments.prune(images);
+    });
+    remove.immediate();
   }
 }

@@ -33,6 +33,8 @@ export interface EndpointInfo {
   supportedParameters: readonly string[] | null;
   inputModalities: readonly string[];
   outputModalities: readonly string[];
+  /** Whether the provider's listing says the model reads images; null when it says nothing about inputs. */
+  imageInput: boolean | null;
 }
 
 /** A model as a provider's listing describes it; only `id` is always there. */
@@ -226,6 +228,7 @@ export class ModelCatalog {
       supportedParameters: config?.supportedParameters ?? provider.config.supportedParameters ?? found?.supportedParameters ?? null,
       inputModalities: found?.inputModalities ?? TEXT,
       outputModalities: found?.outputModalities ?? TEXT,
+      imageInput: found?.inputModalities ? found.inputModalities.includes('image') : null,
     };
   }
 }

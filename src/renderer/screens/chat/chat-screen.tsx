@@ -1,6 +1,7 @@
 import { ArrowDown, Download, Trash2 } from 'lucide-react';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { control } from '../../api/control.js';
+import { MODEL_VARIANTS } from '../../../shared/control/models.js';
 import { formatCost, formatCount } from '../../format.js';
 import { useChat } from '../../stores/chat-store.js';
 import { useModels, useProviders } from '../../stores/data-stores.js';
@@ -12,6 +13,9 @@ import { Composer } from './composer.js';
 import { ConversationList } from './conversation-list.js';
 import { liveMessage, MessageView } from './message-view.js';
 import { useStickToBottom } from './use-stick-to-bottom.js';
+
+/** A variant (`:floor`, `:online`, …) reads what its model reads. */
+const VARIANT_SUFFIX = new RegExp(`:(${MODEL_VARIANTS.join('|')})$`);
 
 function Totals() {
   const totals = useChat((s) => s.thread.totals);
@@ -70,6 +74,11 @@ export function ChatScreen() {
   const { following, jump, onScroll } = useStickToBottom(scroller, live ?? thread.messages.length);
   const busy = live !== null;
   const firstModel = models?.[0]?.id ?? '';
+  const imageOptions = useMemo(() => {
+    const base = thread.model.replace(VARIANT_SUFFIX, '');
+    const listed = models?.find((m) => m.id === base);
+    return { modelWithoutImages: listed?.imageInput === false ? thread.model : null, threadHasImages: thread.messages.some((m) => m.attachments?.length) };
+  }, [models, thread.model, thread.messages]);
 
   useEffect(() => {
     if (conversationId) void open(conversationId);
@@ -119,12 +128,10 @@ export function ChatScreen() {
                 <p>Answers go through your gateway under the UI's own app key, so they are priced and logged like any tool's. Press <kbd>Ctrl</kbd>+<kbd>K</kbd> for commands.</p>
               </div>
             )}
-            {thread.messages.map((m, i) => (
-              <MessageView key={m.id} message={m} index={i} busy={busy} onRegenerate={onRegenerate} onEdit={onEdit} />
+            {/* One list with the live answer last: keyed by the id its saved form keeps, it is updated in place when it ends (a reasoning block the reader opened stays open). */}
+            {(live ? [...thread.messages, liveMessage(live)] : thread.messages).map((m, i) => (
+              <MessageView key={m.id} message={m} index={i} busy={busy} streaming={live !== null && i === thread.messages.length} onRegenerate={onRegenerate} onEdit={onEdit} />
             ))}
-            {live && (
-              <MessageView key={live.id} message={liveMessage(live)} index={thread.messages.length} busy streaming onRegenerate={onRegenerate} onEdit={onEdit} />
-            )}
           </div>
         </div>
         {!following && (
@@ -133,7 +140,7 @@ export function ChatScreen() {
           </button>
         )}
         {error && <p className="chat-error" role="alert">{error}</p>}
-        <Composer ref={composer} busy={busy} disabled={!thread.model} onSend={(text) => void send(text)} onStop={stop} placeholder={thread.model ? undefined : 'Add a provider to start chatting'} />
+        <Composer ref={composer} busy={busy} disabled={!thread.model} images={imageOptions} onSend={send} onStop={stop} placeholder={thread.model ? undefined : 'Add a provider to start chatting'} />
       </section>
     </div>
   );

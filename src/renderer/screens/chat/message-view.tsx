@@ -1,8 +1,11 @@
 import { Copy, Pencil, RotateCcw } from 'lucide-react';
 import { Component, lazy, memo, Suspense, useState, type ReactNode } from 'react';
 import type { ChatMessage } from '../../../shared/control/conversations.js';
+import type { LiveAnswer } from '../../stores/chat-store.js';
 import { copyText } from '../../platform/clipboard.js';
 import { formatCost, formatCount, formatLatency } from '../../format.js';
+import { AttachmentList } from './attachment-list.js';
+import { ToolCalls } from './tool-calls.js';
 
 const Markdown = lazy(() => import('./markdown.js'));
 
@@ -41,11 +44,12 @@ function Reasoning({ text, streaming }: { text: string; streaming: boolean }) {
 export function MetaLine({ message }: { message: ChatMessage }) {
   const meta = message.meta;
   if (!meta) return null;
-  const tokens = meta.promptTokens === null ? null : `${formatCount(meta.promptTokens)} in · ${formatCount(meta.completionTokens ?? 0)} out`;
+  const counted = meta.usageEstimated ? '≈' : '';
+  const tokens = meta.promptTokens === null ? null : `${counted}${formatCount(meta.promptTokens)} in · ${formatCount(meta.completionTokens ?? 0)} out`;
   return (
     <p className="meta-line" data-testid="meta-line">
       <span>{meta.model}</span>
-      {tokens && <span>{tokens}</span>}
+      {tokens && <span title={counted ? 'Counted by the gateway: the provider reported none' : undefined}>{tokens}</span>}
       <span>{formatCost(meta.cost)}</span>
       {meta.latencyMs !== null && <span>{formatLatency(meta.latencyMs)}</span>}
       {message.state === 'stopped' && <span className="meta-stopped">stopped</span>}
@@ -80,6 +84,7 @@ export const MessageView = memo(function MessageView({ message, index, busy, str
           <label className="visually-hidden" htmlFor={`edit-${message.id}`}>
             Edit your message
           </label>
+          <AttachmentList images={message.attachments} />
           <textarea id={`edit-${message.id}`} value={editing} autoFocus rows={3} onChange={(e) => setEditing(e.target.value)}
             onKeyDown={(e) => {
               if (e.key === 'Escape') setEditing(null);
@@ -98,7 +103,8 @@ export const MessageView = memo(function MessageView({ message, index, busy, str
     }
     return (
       <div className="turn turn-user" data-testid="user-message">
-        <div className="bubble">{message.content}</div>
+        <AttachmentList images={message.attachments} />
+        {message.content && <div className="bubble">{message.content}</div>}
         <div className="turn-actions">
           <button type="button" className="icon-button" aria-label="Edit and resend" title="Edit and resend" disabled={busy} onClick={() => setEditing(message.content)}>
             <Pencil size={14} aria-hidden="true" />
@@ -111,7 +117,8 @@ export const MessageView = memo(function MessageView({ message, index, busy, str
     return (
       <div className="turn turn-assistant" data-testid="live-answer" aria-busy="true">
         {message.reasoning && <Reasoning text={message.reasoning} streaming />}
-        {message.content ? <AnswerText text={message.content} streaming /> : <p className="typing">Waiting for the first token…</p>}
+        {message.content || message.toolCalls ? <AnswerText text={message.content} streaming /> : <p className="typing">Waiting for the first token…</p>}
+        <ToolCalls calls={message.toolCalls} />
       </div>
     );
   }
@@ -119,6 +126,7 @@ export const MessageView = memo(function MessageView({ message, index, busy, str
     <div className="turn turn-assistant" data-testid="assistant-message">
       {message.reasoning && <Reasoning text={message.reasoning} streaming={false} />}
       <AnswerText text={message.content} streaming={false} />
+      <ToolCalls calls={message.toolCalls} />
       {message.state === 'error' && <p className="turn-error" role="alert">{message.error ?? 'The answer failed.'}</p>}
       <div className="turn-footer">
         <MetaLine message={message} />
@@ -139,6 +147,13 @@ export const MessageView = memo(function MessageView({ message, index, busy, str
  * The answer being streamed, as a message. Rendered by MessageView under the id the saved
  * answer gets, so when it finishes React updates the same element in place (no remount, no jump).
  */
-export function liveMessage(live: { id: string; content: string; reasoning: string }): ChatMessage {
-  return { id: live.id, role: 'assistant', content: live.content, ...(live.reasoning ? { reasoning: live.reasoning } : {}), createdAt: 0 };
+export function liveMessage(live: LiveAnswer): ChatMessage {
+  return {
+    id: live.id,
+    role: 'assistant',
+    content: live.content,
+    ...(live.reasoning ? { reasoning: live.reasoning } : {}),
+    ...(live.toolCalls.length ? { toolCalls: live.toolCalls } : {}),
+    createdAt: 0,
+  };
 }
