@@ -62,7 +62,7 @@ await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
 const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-ui-bench-'));
-const config = parseConfig(JSON.stringify({ providers: { bench: { type: 'openai-compatible', baseUrl: `${upstreamUrl}/v1`, models: ['bench-model'] } } }), 'bench');
+const config = parseConfig(JSON.stringify({ providers: { bench: { type: 'openai-compatible', baseUrl: `${upstreamUrl}/v1`, dataPolicy: { local: true }, models: ['bench-model'] } } }), 'bench');
 const gateway = await startGateway({
   dataDir,
   config,
