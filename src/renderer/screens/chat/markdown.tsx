@@ -1,13 +1,15 @@
-import { memo } from 'react';
+import { code } from '@streamdown/code';
+import { memo, useState } from 'react';
 import { harden } from 'rehype-harden';
 import { defaultRehypePlugins, Streamdown, type Components } from 'streamdown';
+import { createBlockSplitter } from './markdown-blocks.js';
+import './markdown.css';
 
 /**
  * Markdown of answers, loaded only when the first answer shows (it is the heaviest part of the
- * UI). Streamdown renders block by block, memoized, and completes half-streamed syntax.
- * Its defaults allow any link and image; here links must be http(s) or mailto and open outside
- * the app, and no image loads at all, data images included: a chat must not leak through an
- * image URL.
+ * UI). Streamdown's defaults allow any link and image; here links must be http(s) or mailto and
+ * open outside the app, and no image loads at all, data images included: a chat must not leak
+ * through an image URL.
  */
 const rehypePlugins = Object.entries(defaultRehypePlugins).map(([name, plugin]) =>
   name === 'harden'
@@ -34,23 +36,45 @@ const components: Components = {
   ),
 };
 
-/** Past this size an answer is shown as plain text: markdown of a book-length answer costs more than it gives. */
-export const MARKDOWN_LIMIT = 200_000;
+/**
+ * Code is highlighted by shiki with its JavaScript regex engine (the CSP allows no WebAssembly);
+ * each language's grammar loads the first time a block of it shows.
+ */
+const plugins = { code };
 
+const PlainBlock = memo(function PlainBlock({ text }: { text: string }) {
+  return <p className="md-plain">{text}</p>;
+});
+
+/**
+ * One answer. It is split into blocks once (markdown-blocks.ts) and the blocks go to Streamdown
+ * as they are, so Streamdown's memoized blocks see the same string for every closed block and
+ * only the open one is parsed again; the answer keeps that one tree from its first token to the
+ * saved message (finishing re-renders nothing but the last block).
+ */
 function Markdown({ text, streaming }: { text: string; streaming: boolean }) {
-  if (text.length > MARKDOWN_LIMIT) return <pre className="md-plain">{text}</pre>;
+  const [split] = useState(createBlockSplitter);
+  const { markdown, plain } = split(text, streaming);
   return (
-    <Streamdown
-      className="markdown"
-      mode={streaming ? 'streaming' : 'static'}
-      isAnimating={streaming}
-      parseIncompleteMarkdown={streaming}
-      rehypePlugins={rehypePlugins}
-      components={components}
-      controls={false}
-    >
-      {text}
-    </Streamdown>
+    <>
+      <Streamdown
+        className="markdown"
+        mode="streaming"
+        isAnimating={streaming}
+        parseIncompleteMarkdown={false}
+        parseMarkdownIntoBlocksFn={() => markdown}
+        rehypePlugins={rehypePlugins}
+        components={components}
+        plugins={plugins}
+        controls={false}
+        lineNumbers={false}
+      >
+        {text}
+      </Streamdown>
+      {plain.map((block, i) => (
+        <PlainBlock key={i} text={block} />
+      ))}
+    </>
   );
 }
 
