@@ -1,7 +1,7 @@
-import { code } from '@streamdown/code';
 import { memo, useState } from 'react';
 import { harden } from 'rehype-harden';
 import { defaultRehypePlugins, Streamdown, type Components } from 'streamdown';
+import { createWorkerHighlighter } from './code-highlighter.js';
 import { createBlockSplitter } from './markdown-blocks.js';
 import './markdown.css';
 
@@ -36,14 +36,12 @@ const components: Components = {
   ),
 };
 
-/**
- * Code is highlighted by shiki with its JavaScript regex engine (the CSP allows no WebAssembly);
- * each language's grammar loads the first time a block of it shows.
- */
-const plugins = { code };
+/** Code is highlighted by shiki in a worker (code-highlighter.ts). */
+const plugins = { code: createWorkerHighlighter() };
 
 const PlainBlock = memo(function PlainBlock({ text }: { text: string }) {
-  return <p className="md-plain">{text}</p>;
+  // The blank lines between blocks are the paragraphs' margins here.
+  return <p className="md-plain">{text.replace(/\n+$/, '')}</p>;
 });
 
 /**

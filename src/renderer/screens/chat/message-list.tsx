@@ -18,9 +18,15 @@ interface TurnActions {
   onEdit(index: number, text: string): void;
 }
 
-/** The answer being streamed: the only part of the list that re-renders on each painted frame. */
-function LiveTurn({ index, onRegenerate, onEdit }: { index: number } & TurnActions) {
-  const live = useChat((s) => s.live);
+/**
+ * One row: a saved turn, or the answer being streamed. The same component either way, so when
+ * the answer is saved React keeps its tree (a long answer is not rendered again from scratch).
+ * Only the streamed answer's row re-renders on each painted frame.
+ */
+function Turn({ index, busy, onRegenerate, onEdit }: { index: number; busy: boolean } & TurnActions) {
+  const saved = useChat((s) => s.thread.messages[index]);
+  const live = useChat((s) => (index === s.thread.messages.length ? s.live : null));
+  if (saved) return <MessageView message={saved} index={index} busy={busy} onRegenerate={onRegenerate} onEdit={onEdit} />;
   if (!live) return null;
   return <MessageView message={liveMessage(live)} index={index} busy streaming onRegenerate={onRegenerate} onEdit={onEdit} />;
 }
@@ -39,7 +45,6 @@ interface MessageListProps extends TurnActions {
  */
 export function MessageList({ empty, onRegenerate, onEdit }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
-  const threadId = useChat((s) => s.thread.id);
   const messages = useChat((s) => s.thread.messages);
   const liveId = useChat((s) => s.live?.id ?? null);
   const busy = liveId !== null;
@@ -59,11 +64,16 @@ export function MessageList({ empty, onRegenerate, onEdit }: MessageListProps) {
   });
   const { following, jump, onScroll } = useStickToBottom(virtualizer);
 
-  // Another conversation opens at its end; a new answer (sent, regenerated) is followed from
-  // wherever the reader was, since asking is a wish to see it.
+  // Another conversation opens at its end (told apart by its first turn: a new conversation
+  // getting its id when first saved is the same one); a new answer (sent, regenerated) is
+  // followed from wherever the reader was, since asking is a wish to see it.
+  const firstId = messages[0]?.id;
   useEffect(() => {
     jump();
-  }, [threadId, liveId, jump]);
+  }, [firstId, jump]);
+  useEffect(() => {
+    if (liveId) jump();
+  }, [liveId, jump]);
 
   const items = virtualizer.getVirtualItems();
   return (
@@ -74,18 +84,11 @@ export function MessageList({ empty, onRegenerate, onEdit }: MessageListProps) {
         ) : (
           <div className="chat-column chat-rows" style={{ height: virtualizer.getTotalSize() }}>
             <div className="chat-rows-window" aria-live="polite" aria-relevant="additions" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
-              {items.map((item) => {
-                const message = messages[item.index];
-                return (
-                  <div key={item.key} className="chat-row" data-index={item.index} ref={virtualizer.measureElement}>
-                    {message ? (
-                      <MessageView message={message} index={item.index} busy={busy} onRegenerate={onRegenerate} onEdit={onEdit} />
-                    ) : (
-                      <LiveTurn index={item.index} onRegenerate={onRegenerate} onEdit={onEdit} />
-                    )}
-                  </div>
-                );
-              })}
+              {items.map((item) => (
+                <div key={item.key} className="chat-row" data-index={item.index} ref={virtualizer.measureElement}>
+                  <Turn index={item.index} busy={busy} onRegenerate={onRegenerate} onEdit={onEdit} />
+                </div>
+              ))}
             </div>
           </div>
         )}
