@@ -83,7 +83,9 @@ export function ChatScreen() {
     if (!model && firstModel) setModel(firstModel);
   }, [model, firstModel, setModel]);
 
-  useEffect(preloadMarkdownWhenIdle, []);
+  // Once the chat can be used: loading it earlier would compete with the first screen.
+  const usable = model !== '';
+  useEffect(() => (usable ? preloadMarkdownWhenIdle() : undefined), [usable]);
 
   useEffect(() => {
     if (composerSignal) composer.current?.focus();
