@@ -170,8 +170,7 @@ try {
   // Main-thread tasks as Chrome traces them, with their thread (CPU) time beside their wall time:
   // on a loaded machine a task's wall time includes the time the renderer waited for a core.
   const tasks: { dur: number; tdur: number }[] = [];
-  let mainThread: number | undefined;
-  const pendingEvents: { name: string; ph: string; tid: number; dur?: number; tdur?: number; args?: { name?: string } }[] = [];
+  const pendingEvents: { name: string; ph: string; pid: number; tid: number; dur?: number; tdur?: number; args?: { name?: string } }[] = [];
   cdp.on('Tracing.dataCollected', ({ value }) => pendingEvents.push(...(value as unknown as typeof pendingEvents)));
   const tracingDone = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
   await cdp.send('Tracing.start', { categories: 'toplevel,__metadata', transferMode: 'ReportEvents' });
@@ -185,9 +184,10 @@ try {
   const result = (await page.evaluate('(() => { window.__bench.running = false; return window.__bench; })()')) as { longest: number; frames: number[] };
   await cdp.send('Tracing.end');
   await tracingDone;
-  for (const event of pendingEvents) if (event.ph === 'M' && event.name === 'thread_name' && event.args?.name === 'CrRendererMain') mainThread ??= event.tid;
+  // Every renderer's main thread (the page's is the busy one; the others idle).
+  const mainThreads = new Set(pendingEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
   for (const event of pendingEvents) {
-    if (event.tid === mainThread && event.ph === 'X' && event.name === 'ThreadControllerImpl::RunTask' && event.dur !== undefined) tasks.push({ dur: event.dur / 1000, tdur: (event.tdur ?? event.dur) / 1000 });
+    if (mainThreads.has(`${event.pid}:${event.tid}`) && event.ph === 'X' && event.name === 'ThreadControllerImpl::RunTask' && event.dur !== undefined) tasks.push({ dur: event.dur / 1000, tdur: (event.tdur ?? event.dur) / 1000 });
   }
   const longestCpu = Math.max(0, ...tasks.map((t) => t.tdur));
   const cpuOver50 = tasks.filter((t) => t.tdur > 50).length;
