@@ -34,6 +34,8 @@ export default defineConfig({
   renderer: {
     root: resolve(root, 'src/renderer'),
     plugins: [react()],
+    // The code highlighter's worker loads each language's grammar as its own chunk.
+    worker: { format: 'es' },
     build: {
       outDir: resolve(out, 'renderer'),
       emptyOutDir: true,

@@ -9,6 +9,8 @@ export default defineConfig({
   root: resolve(root, 'src/renderer'),
   base: '/',
   plugins: [react()],
+  // The code highlighter's worker loads each language's grammar as its own chunk.
+  worker: { format: 'es' },
   build: {
     outDir: resolve(root, 'out/renderer'),
     emptyOutDir: true,

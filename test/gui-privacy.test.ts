@@ -201,7 +201,7 @@ describe('the Privacy screen, in the browser against serve', () => {
     await page.getByTestId('try-it-output').waitFor(WAIT);
     expect(await seriousAxeFindings()).toEqual([]);
     // The screen scrolls inside the shell, so the window is made as tall as the screen's content for the picture.
-    const height = await page.locator('.privacy-screen').evaluate((el) => el.scrollHeight + 60);
+    const height = await page.locator('.privacy-screen').evaluate((el: { scrollHeight: number }) => el.scrollHeight + 60);
     await page.setViewportSize({ width: 1280, height: Math.min(height, 4000) });
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });

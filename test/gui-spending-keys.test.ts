@@ -58,7 +58,7 @@ async function audit(name: string): Promise<void> {
 
 /** The whole screen: its content scrolls inside the shell, so the window grows to fit it for the picture. */
 async function screenshot(name: string): Promise<void> {
-  const height = await page.locator('.screen').evaluate((el) => el.scrollHeight);
+  const height = await page.locator('.screen').evaluate((el: { scrollHeight: number }) => el.scrollHeight);
   await page.setViewportSize({ width: 1280, height: Math.min(2000, Math.max(900, height + 60)) });
   await screenshotPage(page, shots, name);
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -452,7 +452,7 @@ describe('app keys and spending, in the browser against serve', () => {
     const diff = detail.getByTestId('replay-diff');
     await diff.waitFor(WAIT);
     // Without the removed words it reads as the replay's answer, without the added ones as the original's.
-    const reading = (skip: string) => diff.evaluate((el, tag) => [...el.childNodes].filter((n) => n.nodeName !== tag).map((n) => n.textContent).join(''), skip);
+    const reading = (skip: string) => diff.evaluate((el: { childNodes: Iterable<{ nodeName: string; textContent: string | null }> }, tag) => [...el.childNodes].filter((n) => n.nodeName !== tag).map((n) => n.textContent).join(''), skip);
     expect(await reading('DEL')).toBe('**gpt-4o** answers: Hello.');
     expect(await reading('INS')).toBe('**gpt-4o-mini** answers: Hello.');
     expect(await diff.locator('del').count()).toBeGreaterThan(0);

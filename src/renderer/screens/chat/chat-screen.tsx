@@ -1,4 +1,4 @@
-import { ArrowDown, Download, Trash2 } from 'lucide-react';
+import { Download, Trash2 } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { control } from '../../api/control.js';
 import { MODEL_VARIANTS } from '../../../shared/control/models.js';
@@ -11,8 +11,8 @@ import { ModelPicker } from '../../ui/model-picker.js';
 import { FirstRun } from '../first-run/first-run.js';
 import { Composer } from './composer.js';
 import { ConversationList } from './conversation-list.js';
-import { liveMessage, MessageView } from './message-view.js';
-import { useStickToBottom } from './use-stick-to-bottom.js';
+import { MessageList } from './message-list.js';
+import { preloadMarkdownWhenIdle } from './message-view.js';
 
 /** A variant (`:floor`, `:online`, …) reads what its model reads. */
 const VARIANT_SUFFIX = new RegExp(`:(${MODEL_VARIANTS.join('|')})$`);
@@ -66,19 +66,22 @@ export function ChatScreen() {
   const conversationId = useRouter((s) => s.route.conversationId);
   const providers = useProviders((s) => s.data);
   const models = useModels((s) => s.data);
-  const { thread, live, error, open, startNew, setModel, send, stop, regenerate, editAndResend, remove } = useChat();
+  // Selected piece by piece: the streamed answer changes every frame and only the list shows it.
+  const threadId = useChat((s) => s.thread.id);
+  const threadTitle = useChat((s) => s.thread.title);
+  const model = useChat((s) => s.thread.model);
+  const busy = useChat((s) => s.live !== null);
+  const error = useChat((s) => s.error);
+  const { open, startNew, setModel, send, stop, regenerate, editAndResend, remove } = useChat.getState();
   const pickerSignal = useUi((s) => s.modelPickerSignal);
   const composerSignal = useUi((s) => s.composerSignal);
-  const scroller = useRef<HTMLDivElement>(null);
   const composer = useRef<HTMLTextAreaElement>(null);
-  const { following, jump, onScroll } = useStickToBottom(scroller, live ?? thread.messages.length);
-  const busy = live !== null;
   const firstModel = models?.[0]?.id ?? '';
+  const threadHasImages = useChat((s) => s.thread.messages.some((m) => (m.attachments?.length ?? 0) > 0));
   const imageOptions = useMemo(() => {
-    const base = thread.model.replace(VARIANT_SUFFIX, '');
-    const listed = models?.find((m) => m.id === base);
-    return { modelWithoutImages: listed?.imageInput === false ? thread.model : null, threadHasImages: thread.messages.some((m) => m.attachments?.length) };
-  }, [models, thread.model, thread.messages]);
+    const listed = models?.find((m) => m.id === model.replace(VARIANT_SUFFIX, ''));
+    return { modelWithoutImages: listed?.imageInput === false ? model : null, threadHasImages };
+  }, [models, model, threadHasImages]);
 
   useEffect(() => {
     if (conversationId) void open(conversationId);
@@ -86,8 +89,12 @@ export function ChatScreen() {
   }, [conversationId, open, startNew]);
 
   useEffect(() => {
-    if (!thread.model && firstModel) setModel(firstModel);
-  }, [thread.model, firstModel, setModel]);
+    if (!model && firstModel) setModel(firstModel);
+  }, [model, firstModel, setModel]);
+
+  // Once the chat can be used: loading it earlier would compete with the first screen.
+  const usable = model !== '';
+  useEffect(() => (usable ? preloadMarkdownWhenIdle() : undefined), [usable]);
 
   useEffect(() => {
     if (composerSignal) composer.current?.focus();
@@ -96,51 +103,42 @@ export function ChatScreen() {
   const onRegenerate = useCallback((index: number) => void regenerate(index), [regenerate]);
   const onEdit = useCallback((index: number, text: string) => void editAndResend(index, text), [editAndResend]);
   const onNew = useCallback(() => {
-    startNew(thread.model || firstModel);
+    startNew(model || firstModel);
     useRouter.getState().go({ screen: 'chat' });
     composer.current?.focus();
-  }, [startNew, thread.model, firstModel]);
+  }, [startNew, model, firstModel]);
 
   if (providers !== null && providers.length === 0) return <FirstRun />;
 
   return (
     <div className="chat-screen">
-      <ConversationList activeId={thread.id} onNew={onNew} />
+      <ConversationList activeId={threadId} onNew={onNew} />
       <section className="chat-main" aria-label="Chat">
         <header className="chat-bar">
-          <ModelPicker value={thread.model} onChange={setModel} openSignal={pickerSignal} />
+          <ModelPicker value={model} onChange={setModel} openSignal={pickerSignal} />
           <Title />
           <Totals />
-          {thread.id && <ExportLinks id={thread.id} />}
-          {thread.id && (
+          {threadId && <ExportLinks id={threadId} />}
+          {threadId && (
             <button type="button" className="icon-button" aria-label="Delete conversation" title="Delete conversation" onClick={() => {
-              if (window.confirm(`Delete "${thread.title}"?`)) void remove();
+              if (window.confirm(`Delete "${threadTitle}"?`)) void remove();
             }}>
               <Trash2 size={16} aria-hidden="true" />
             </button>
           )}
         </header>
-        <div className="chat-scroll" ref={scroller} onScroll={onScroll} data-testid="chat-scroll">
-          <div className="chat-column" aria-live="polite" aria-relevant="additions">
-            {thread.messages.length === 0 && !busy && (
-              <div className="chat-empty">
-                <p className="chat-empty-title">Ask anything</p>
-                <p>Answers go through your gateway under the UI's own app key, so they are priced and logged like any tool's. Press <kbd>Ctrl</kbd>+<kbd>K</kbd> for commands.</p>
-              </div>
-            )}
-            {/* One list with the live answer last: keyed by the id its saved form keeps, it is updated in place when it ends (a reasoning block the reader opened stays open). */}
-            {(live ? [...thread.messages, liveMessage(live)] : thread.messages).map((m, i) => (
-              <MessageView key={m.id} message={m} index={i} busy={busy} streaming={live !== null && i === thread.messages.length} onRegenerate={onRegenerate} onEdit={onEdit} />
-            ))}
-          </div>
-        </div>
-        {!following && (
-          <button type="button" className="button jump-button" onClick={jump}>
-            <ArrowDown size={14} aria-hidden="true" /> Jump to latest
-          </button>
-        )}
+        <MessageList
+          empty={
+            <div className="chat-empty">
+              <p className="chat-empty-title">Ask anything</p>
+              <p>Answers go through your gateway under the UI's own app key, so they are priced and logged like any tool's. Press <kbd>Ctrl</kbd>+<kbd>K</kbd> for commands.</p>
+            </div>
+          }
+          onRegenerate={onRegenerate}
+          onEdit={onEdit}
+        />
         {error && <p className="chat-error" role="alert">{error}</p>}
-        <Composer ref={composer} busy={busy} disabled={!thread.model} images={imageOptions} onSend={send} onStop={stop} placeholder={thread.model ? undefined : 'Add a provider to start chatting'} />
+        <Composer ref={composer} busy={busy} disabled={!model} images={imageOptions} onSend={send} onStop={stop} placeholder={model ? undefined : 'Add a provider to start chatting'} />
       </section>
     </div>
   );

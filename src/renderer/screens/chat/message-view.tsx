@@ -7,7 +7,22 @@ import { formatCost, formatCount, formatLatency } from '../../format.js';
 import { AttachmentList } from './attachment-list.js';
 import { ToolCalls } from './tool-calls.js';
 
-const Markdown = lazy(() => import('./markdown.js'));
+const loadMarkdown = () => import('./markdown.js');
+const Markdown = lazy(loadMarkdown);
+
+/**
+ * Loads the markdown renderer once the first screen is idle, so the first answer does not wait
+ * for it (nor pay for compiling it while it streams).
+ */
+export function preloadMarkdownWhenIdle(): () => void {
+  const load = () => void loadMarkdown();
+  if (typeof window.requestIdleCallback === 'function') {
+    const handle = window.requestIdleCallback(load, { timeout: 3000 });
+    return () => window.cancelIdleCallback(handle);
+  }
+  const timer = window.setTimeout(load, 1000);
+  return () => window.clearTimeout(timer);
+}
 
 /** If the markdown renderer fails on some input, the answer is still there as plain text. */
 class PlainTextOnError extends Component<{ text: string; children: ReactNode }, { failed: boolean }> {

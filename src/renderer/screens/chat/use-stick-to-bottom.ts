@@ -1,37 +1,37 @@
-import { useCallback, useLayoutEffect, useRef, useState, type RefObject } from 'react';
-
-/** How close to the end still counts as "at the end" (a line or two). */
-const SLACK_PX = 48;
+import type { Virtualizer } from '@tanstack/react-virtual';
+import { useCallback, useRef, useState } from 'react';
 
 /**
- * Follows new content while the reader is at the end, and stops as soon as they scroll up:
- * their position is never taken from them. `jump()` goes back to following.
+ * How close to the end still counts as "at the end": rounding, not a reader's scroll (one
+ * arrow-key step is 40 px). The message list's virtualizer follows a growing answer only
+ * within the same distance (its `scrollEndThreshold`), so the two never disagree.
  */
-export function useStickToBottom(ref: RefObject<HTMLElement | null>, content: unknown): { following: boolean; jump(): void; onScroll(): void } {
+export const FOLLOW_SLACK_PX = 8;
+
+/**
+ * Whether the reader is following the end of the conversation. The virtualizer keeps the end
+ * in view while they are there (anchorTo 'end', followOnAppend) and stops as soon as they scroll
+ * up: their position is never taken from them. `jump()` goes back to following.
+ */
+export function useStickToBottom(virtualizer: Virtualizer<HTMLDivElement, HTMLDivElement>): { following: boolean; jump(): void; onScroll(): void } {
   const [following, setFollowing] = useState(true);
   const followingRef = useRef(true);
 
   const onScroll = useCallback(() => {
-    const el = ref.current;
+    const el = virtualizer.scrollElement;
     if (!el) return;
-    const atEnd = el.scrollHeight - el.scrollTop - el.clientHeight <= SLACK_PX;
+    const atEnd = el.scrollHeight - el.scrollTop - el.clientHeight <= FOLLOW_SLACK_PX;
     if (atEnd !== followingRef.current) {
       followingRef.current = atEnd;
       setFollowing(atEnd);
     }
-  }, [ref]);
-
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (el && followingRef.current) el.scrollTop = el.scrollHeight;
-  }, [ref, content]);
+  }, [virtualizer]);
 
   const jump = useCallback(() => {
-    const el = ref.current;
     followingRef.current = true;
     setFollowing(true);
-    if (el) el.scrollTop = el.scrollHeight;
-  }, [ref]);
+    virtualizer.scrollToEnd();
+  }, [virtualizer]);
 
   return { following, jump, onScroll };
 }
