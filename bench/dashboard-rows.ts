@@ -18,7 +18,7 @@
  */
 import Database from 'better-sqlite3';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { parseConfig } from '../src/main/core/config/load-config.js';
@@ -553,8 +553,7 @@ const { scrolled } = activity;
 const pageWaits = scrolled.pages.map((p) => p.wait);
 const md = `# Spending at ${spendingDir.rows.toLocaleString('en-US')} rows, Activity at ${activityDir.rows.toLocaleString('en-US')} rows (${new Date().toISOString()})
 
-\`npm run bench:rows\` (bench/dashboard-rows.ts; method in bench/NOTES.md). Machine: 2 cores shared with four
-other engineers' builds and tests; load average (1/5/15 min) at each phase:
+\`npm run bench:rows\` (bench/dashboard-rows.ts; method in bench/NOTES.md). Machine: ${cpus().length} cores; load average (1/5/15 min) at each phase:
 ${Object.entries(loads).map(([phase, l]) => `${phase} ${l.join(' / ')}`).join('; ')}.
 
 Data: Spending ${described(spendingDir)}; Activity ${described(activityDir)}. 24 app keys, 48 models, 10 providers, 120 days.
