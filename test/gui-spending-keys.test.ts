@@ -480,6 +480,11 @@ describe('app keys and spending, in the browser against serve', () => {
     await expect.poll(() => page.getByTestId('circuit-notice').allInnerTexts(), WAIT).toEqual([
       expect.stringMatching(/^Provider “down” is failing: down\/gpt-4o-mini failed 3 times in a row, so routing skips it until it tries it again at /),
     ]);
+    // A key with priced and unpriced requests notes the unpriced count without widening its table past its card.
+    const byKey = page.getByTestId('spend-by-app-key');
+    expect(await byKey.innerText()).toMatch(/activity-tool\s+\d+\s+\d+\s+\$[\d.]+\s+\+1 unpriced/);
+    const scroller = byKey.locator('xpath=..');
+    expect(await scroller.evaluate((el: { scrollWidth: number; clientWidth: number }) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
     await audit('circuit notice');
     await screenshot('circuit-notice');
     await page.getByTestId('circuit-notice').getByRole('button', { name: 'Dismiss' }).click();

@@ -31,7 +31,7 @@ function GroupTable({ title, rows, empty }: { title: string; rows: SpendingGroup
                 <td className="numeric">
                   {r.unpricedRequests === r.requests ? 'unknown' : formatUsd(r.costUsd)}
                   {r.unpricedRequests > 0 && r.unpricedRequests < r.requests && (
-                    <span className="hint" title={`${plural(r.unpricedRequests, 'request', 'requests')} of unknown cost`}> +{formatCount(r.unpricedRequests)} unpriced</span>
+                    <span className="hint unpriced-note" title={`${plural(r.unpricedRequests, 'request', 'requests')} of unknown cost`}>+{formatCount(r.unpricedRequests)} unpriced</span>
                   )}
                 </td>
               </tr>
