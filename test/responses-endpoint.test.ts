@@ -266,7 +266,9 @@ describe('translation to a chat-completions provider', () => {
     const expected = calls.map((c) => ({ type: 'function_call', status: 'completed', call_id: c.id, name: c.name, arguments: c.args }));
     expect(final.output).toMatchObject(expected);
     expect(final.output.length).toBe(calls.length);
-    expect(completedOf(events).output).toEqual(final.output);
+    const completed = completedOf(events).output;
+    expect(completed).toMatchObject(expected);
+    expect(completed.map((item) => item.id)).toEqual(final.output.map((item) => item.id));
     const added = events.flatMap((e) => (e.type === 'response.output_item.added' ? [e] : []));
     expect(added.map((e) => [e.output_index, e.item.id])).toEqual(final.output.map((item, i) => [i, item.id]));
     for (const [i, item] of final.output.entries()) {
