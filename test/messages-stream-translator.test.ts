@@ -16,6 +16,18 @@ function translate(sse: string): AnthropicEvent[] {
   return events;
 }
 
+/** The recorded stream with a Gemini signature (as the google adapter passes it on) right after the second call began. */
+function signedAfterSecondCall(sse: string): { sse: string; signature: string } {
+  const signature = /"thoughtSignature":"([^"]+)"/.exec(loadBody('gemini/vercel__google-stream-tool-call-arguments.chunks.txt'))?.[1];
+  if (!signature) throw new Error('the Gemini recording has no thoughtSignature');
+  const detail = { type: 'reasoning.encrypted', data: signature, format: 'google-gemini-v1', index: 0 };
+  const signed = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { reasoning_details: [detail] }, finish_reason: null }] })}\n\n`;
+  const blocks = sse.split('\n\n');
+  const secondCall = blocks.findIndex((block) => block.includes('"tool_calls":[{"index":1,"id"'));
+  if (secondCall < 0) throw new Error('the recording has no second call');
+  return { sse: [...blocks.slice(0, secondCall + 1), signed, ...blocks.slice(secondCall + 1)].join('\n\n'), signature };
+}
+
 const blockEvents = (events: AnthropicEvent[]) => events.filter((e) => e.type.startsWith('content_block_'));
 
 /** The block events as `type index`, runs of one block's deltas counted once: overlapping blocks show as a longer list. */
@@ -54,6 +66,19 @@ describe('chat stream -> Anthropic Messages stream, parallel tool calls', () => 
       ]),
     );
     expect(events.at(-2)).toMatchObject({ delta: { stop_reason: 'tool_use', stop_sequence: null } });
+  });
+
+  it('keeps a signature that came after the second call began after that call, as a redacted_thinking block of its own', () => {
+    const { sse, signature } = signedAfterSecondCall(loadBody(PARALLEL));
+    const calls = recordedCalls(sse);
+    const events = translate(sse);
+    expect(blockRuns(events)).toEqual(oneBlockAfterAnother(calls.length + 1).filter((run) => run !== `content_block_delta ${calls.length}`));
+    const redacted = events.find((e) => e.type === 'content_block_start' && e.index === calls.length)?.content_block as { type: string; data: string };
+    expect(redacted.type).toBe('redacted_thinking');
+    // The signature rides in the block's data with its format, for the next turn to send back.
+    const carried = JSON.parse(Buffer.from(redacted.data.replace(/^swyd1\./, ''), 'base64url').toString()) as unknown;
+    expect(carried).toEqual({ value: signature, format: 'google-gemini-v1' });
+    calls.forEach((call, index) => expect(inputOf(events, index)).toBe(call.args));
   });
 
   it('gives interleaved call deltas one tool_use block per call, every delta between its start and its only stop', () => {
