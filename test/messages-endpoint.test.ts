@@ -13,6 +13,7 @@ import { loadBody, loadDdTraceJson, loadVcrYaml } from './helpers/fixtures.js';
 import { CANCEL_BOUND_MS, replyFromRecording, upstreamCloseDelay } from './helpers/mock-upstream.js';
 import { startHarness, type Harness } from './helpers/gateway-harness.js';
 import { postMessages } from './helpers/post-messages.js';
+import { interleaveToolCalls, recordedCalls } from './helpers/interleaved-tool-calls.js';
 
 const OPENAI_KEY = 'sk-openai-upstream-canary-11';
 const ANTHROPIC_KEY = 'sk-ant-upstream-canary-22';
@@ -509,6 +510,27 @@ describe('translation to an OpenAI-compatible provider', () => {
     const calls = openAiToolCalls(openAiChunks(sse));
     expect(calls.length).toBeGreaterThan(1);
     expect(message.content).toEqual(calls.map((c) => ({ type: 'tool_use', id: c.id, name: c.name, input: JSON.parse(c.args) })));
+  });
+
+  it('streams interleaved parallel call deltas as one tool_use block per call, each complete when the SDK sees it stop', async () => {
+    const sse = interleaveToolCalls(loadBody('openai/extracted/stream_parallel_tool_calls.sse'));
+    const calls = recordedCalls(sse);
+    h.upstream.enqueue({ sse });
+    const stream = client.messages.stream({ ...hello, model: 'mock/gpt-4o-mini' });
+    const events: { type: string; index?: number }[] = [];
+    const stoppedBlocks: unknown[] = [];
+    stream.on('streamEvent', (event) => events.push(event));
+    stream.on('contentBlock', (block) => stoppedBlocks.push(block));
+    const message = await stream.finalMessage();
+    const expected = calls.map((c) => ({ type: 'tool_use', id: c.id, name: c.name, input: JSON.parse(c.args) as unknown }));
+    expect(message.content).toEqual(expected);
+    // As in Anthropic's own streams, a block's events run from its start to its one stop, none after.
+    const runs = events.filter((e) => e.type.startsWith('content_block_')).map((e) => `${e.type} ${String(e.index)}`);
+    expect(runs.filter((run, i) => run !== runs[i - 1])).toEqual(
+      calls.flatMap((_, i) => [`content_block_start ${i}`, `content_block_delta ${i}`, `content_block_stop ${i}`]),
+    );
+    expect(events.slice(-2).map((e) => e.type)).toEqual(['message_delta', 'message_stop']);
+    expect(stoppedBlocks).toEqual(expected);
   });
 
   it('streams recorded reasoning_content as a thinking block before the text, with reasoning tokens logged', async () => {

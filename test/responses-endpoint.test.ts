@@ -10,6 +10,7 @@ import { loadBody, loadChunks, loadVcrYaml } from './helpers/fixtures.js';
 import { replyFromRecording } from './helpers/mock-upstream.js';
 import { startHarness, type Harness } from './helpers/gateway-harness.js';
 import { recordedDeltas, recordedEvents } from './helpers/anthropic-recordings.js';
+import { interleaveToolCalls, recordedCalls } from './helpers/interleaved-tool-calls.js';
 import { usageDbPath } from '../src/main/core/paths.js';
 import { AppKeyStore } from '../src/main/core/secrets/app-keys.js';
 import { openDb } from '../src/main/core/usage/usage-db.js';
@@ -253,6 +254,33 @@ describe('translation to a chat-completions provider', () => {
       { role: 'assistant', content: null, tool_calls: [{ id: call.call_id, type: 'function', function: { name: 'get_capital', arguments: args } }] },
       { role: 'tool', tool_call_id: call.call_id, content: 'Paris' },
     ]);
+  });
+
+  it('streams interleaved parallel call deltas as one function_call item per call, as the SDK assembles them', async () => {
+    const sse = interleaveToolCalls(loadBody('openai/extracted/stream_parallel_tool_calls.sse'));
+    const calls = recordedCalls(sse);
+    h.upstream.enqueue({ sse });
+    const stream = client.responses.stream({ model: 'mock/gpt-4o-mini', input: 'Name the country and the product.' });
+    const events = await collect(stream);
+    const final = await stream.finalResponse();
+    const expected = calls.map((c) => ({ type: 'function_call', status: 'completed', call_id: c.id, name: c.name, arguments: c.args }));
+    expect(final.output).toMatchObject(expected);
+    expect(final.output.length).toBe(calls.length);
+    const completed = completedOf(events).output;
+    expect(completed).toMatchObject(expected);
+    expect(completed.map((item) => item.id)).toEqual(final.output.map((item) => item.id));
+    const added = events.flatMap((e) => (e.type === 'response.output_item.added' ? [e] : []));
+    expect(added.map((e) => [e.output_index, e.item.id])).toEqual(final.output.map((item, i) => [i, item.id]));
+    for (const [i, item] of final.output.entries()) {
+      if (item.type !== 'function_call') throw new Error(`output ${i} is a ${item.type}`);
+      const deltas = events.flatMap((e) => (e.type === 'response.function_call_arguments.delta' && e.item_id === item.id ? [e] : []));
+      expect(deltas.every((e) => e.output_index === i)).toBe(true);
+      expect(deltas.map((e) => e.delta).join('')).toBe(item.arguments);
+      const argsDone = events.filter((e) => e.type === 'response.function_call_arguments.done' && e.item_id === item.id);
+      expect(argsDone).toMatchObject([{ output_index: i, arguments: item.arguments }]);
+      const itemDone = events.filter((e) => e.type === 'response.output_item.done' && e.item.id === item.id);
+      expect(itemDone).toMatchObject([{ output_index: i, item: { status: 'completed', arguments: item.arguments } }]);
+    }
   });
 
   it('ends a translated stream cut mid-way as OpenAI does (an error event as recorded, then response.failed) after the text already sent, and logs it', async () => {

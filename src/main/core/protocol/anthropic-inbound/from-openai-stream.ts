@@ -2,7 +2,8 @@
  * OpenAI chat.completion.chunk JSON texts -> the Anthropic Messages stream events
  * (message_start, ping, content_block_start/delta/stop, message_delta, message_stop).
  * One block is open at a time, numbered in order: thinking, text and each tool call get
- * their own block, as Anthropic's own streams do.
+ * their own block, as Anthropic's own streams do; parallel calls come one after another however
+ * their deltas interleaved.
  */
 import { GatewayError } from '../../../../shared/errors.js';
 import type { ReasoningDetailInput } from '../openai-chat-request.js';
@@ -33,12 +34,28 @@ interface OpenBlock {
   kind: BlockKind;
   /** The `reasoning_details` index a thinking block was opened for: a new one starts a new block. */
   reasoningIndex?: number | null;
+  /** The OpenAI tool-call index a tool_use block streams. */
+  callIndex?: number;
+}
+
+/** A parallel call whose deltas came while another call was streaming, kept as they came. */
+interface WaitingCall {
+  callIndex: number;
+  id: string;
+  name: string;
+  pieces: string[];
+  /** Redacted thinking that arrived after this call began, which goes after its block as it would have. */
+  redacted: ThinkingBlockOut[];
 }
 
 const EMPTY_BLOCKS = {
   text: { type: 'text', text: '' },
   thinking: { type: 'thinking', thinking: '', signature: '' },
 } as const;
+
+function inputJson(index: number, partialJson: string, out: AnthropicEvent[]): void {
+  out.push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: partialJson } });
+}
 
 export class AnthropicStreamTranslator {
   /** The last usage the upstream reported (OpenAI sends it in the final chunk). */
@@ -49,8 +66,12 @@ export class AnthropicStreamTranslator {
   private started = false;
   private nextIndex = 0;
   private open: OpenBlock | undefined;
-  /** OpenAI tool-call index -> Anthropic block index. */
-  private readonly toolBlocks = new Map<number, number>();
+  /**
+   * Chat upstreams may interleave parallel calls' deltas by index; an Anthropic block runs from
+   * start to stop before the next starts (clients read a tool_use input at its stop), so the calls
+   * after the streaming one wait here and are sent whole when it closes.
+   */
+  private readonly waitingCalls: WaitingCall[] = [];
   private stopSequence: string | null = null;
   private refused = false;
   /** Redacted thinking that arrived while another block was open. */
@@ -130,8 +151,11 @@ export class AnthropicStreamTranslator {
   private reasoningDetail(detail: ReasoningDetailInput, out: AnthropicEvent[]): void {
     if (detail.type === 'reasoning.encrypted') {
       const block = thinkingBlockOf(detail);
-      // Gemini signs text and calls mid-stream: the signature waits so that it splits no block.
-      if (block && this.open) this.pendingRedacted.push(block);
+      // Gemini signs text and calls mid-stream: the signature waits so that it splits no block,
+      // and goes after the call it came after, which may still be waiting.
+      const waiting = this.waitingCalls.at(-1);
+      if (block && waiting) waiting.redacted.push(block);
+      else if (block && this.open) this.pendingRedacted.push(block);
       else if (block) this.redacted(block, out);
       return;
     }
@@ -142,22 +166,31 @@ export class AnthropicStreamTranslator {
   }
 
   private toolCall(call: ToolCallDelta, out: AnthropicEvent[]): void {
-    let index = this.toolBlocks.get(call.index);
-    if (index === undefined) {
-      this.close(out);
-      index = this.nextIndex++;
-      this.toolBlocks.set(call.index, index);
-      this.open = { index, kind: 'tool_use' };
-      out.push({
-        type: 'content_block_start',
-        index,
-        content_block: { type: 'tool_use', id: call.id || newToolUseId(), name: call.function?.name ?? '', input: {} },
-      });
-    }
-    // Upstreams send each call's arguments before the next call starts; should one interleave,
-    // its pieces still go to its own block index, which is what Anthropic clients assemble by.
     const args = call.function?.arguments;
-    if (args) out.push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: args } });
+    const open = this.open;
+    if (open?.kind === 'tool_use' && open.callIndex !== call.index) {
+      let waiting = this.waitingCalls.find((w) => w.callIndex === call.index);
+      if (!waiting) {
+        waiting = { callIndex: call.index, id: call.id || newToolUseId(), name: call.function?.name ?? '', pieces: [], redacted: [] };
+        this.waitingCalls.push(waiting);
+      }
+      if (args) waiting.pieces.push(args);
+      return;
+    }
+    let index: number;
+    if (open?.kind === 'tool_use') index = open.index;
+    else {
+      this.close(out);
+      index = this.startToolUse(call.index, call.id || newToolUseId(), call.function?.name ?? '', out);
+    }
+    if (args) inputJson(index, args, out);
+  }
+
+  private startToolUse(callIndex: number, id: string, name: string, out: AnthropicEvent[]): number {
+    const index = this.nextIndex++;
+    this.open = { index, kind: 'tool_use', callIndex };
+    out.push({ type: 'content_block_start', index, content_block: { type: 'tool_use', id, name, input: {} } });
+    return index;
   }
 
   /** A delta into the open block of `kind`, opening one (and closing any other) first. */
@@ -184,7 +217,18 @@ export class AnthropicStreamTranslator {
     out.push({ type: 'content_block_stop', index });
   }
 
+  /** Closes the open block, then sends each waiting call whole, in the order the calls began. */
   private close(out: AnthropicEvent[]): void {
+    this.closeOpen(out);
+    for (const waiting of this.waitingCalls.splice(0)) {
+      const index = this.startToolUse(waiting.callIndex, waiting.id, waiting.name, out);
+      for (const piece of waiting.pieces) inputJson(index, piece, out);
+      this.pendingRedacted = waiting.redacted;
+      this.closeOpen(out);
+    }
+  }
+
+  private closeOpen(out: AnthropicEvent[]): void {
     if (!this.open) return;
     out.push({ type: 'content_block_stop', index: this.open.index });
     this.open = undefined;

@@ -2,8 +2,9 @@
  * chat.completion.chunk JSON texts (the internal stream of any non-OpenAI target) -> the
  * Responses API stream: response.created and response.in_progress, then one output item at a
  * time (reasoning with its summary, the message text, each function call with its argument
- * deltas), each added, filled and done, then response.completed (response.incomplete when the
- * answer was cut, response.failed on an error). Every event carries its sequence number.
+ * deltas, parallel calls one after another however their deltas interleaved), each added,
+ * filled and done, then response.completed (response.incomplete when the answer was cut,
+ * response.failed on an error). Every event carries its sequence number.
  */
 import type { GatewayError } from '../../../../shared/errors.js';
 import { readChatChunk, type ChatChunkDelta } from '../anthropic-inbound/openai-output.js';
@@ -34,10 +35,18 @@ export interface ResponsesEvent {
 
 type ToolCallDelta = NonNullable<ChatChunkDelta['tool_calls']>[number];
 
+type CallItem = { kind: 'call'; id: string; outputIndex: number; chatIndex: number; callId: string; name: string; namespace?: string; args: string };
+
 type OpenItem =
   | { kind: 'reasoning'; id: string; outputIndex: number; text: string; summaryOpen: boolean; details: ReasoningDetails }
   | { kind: 'message'; id: string; outputIndex: number; text: string; annotations: OutputAnnotation[] }
-  | { kind: 'call'; id: string; outputIndex: number; chatIndex: number; callId: string; name: string; namespace?: string; args: string };
+  | CallItem;
+
+/** A parallel call whose deltas came while another call was streaming, with its argument pieces as they came. */
+interface WaitingCall {
+  item: CallItem;
+  pieces: string[];
+}
 
 export class ResponsesStreamTranslator {
   usage: TokenUsage | undefined;
@@ -48,6 +57,12 @@ export class ResponsesStreamTranslator {
   private started = false;
   private readonly output: JsonObject[] = [];
   private open: OpenItem | undefined;
+  /**
+   * Chat upstreams may interleave parallel calls' deltas by index; a Responses item runs from
+   * added to done before the next starts (as OpenAI's own streams do, and clients rely on), so
+   * the calls after the streaming one wait here and are sent whole when it closes.
+   */
+  private readonly waitingCalls: WaitingCall[] = [];
   /** Signatures that arrived while text or a call was open: they become a reasoning item after it. */
   private pendingSigned: ReasoningDetailInput[] = [];
 
@@ -175,28 +190,62 @@ export class ResponsesStreamTranslator {
   }
 
   private toolCall(call: ToolCallDelta, out: ResponsesEvent[]): void {
-    let item = this.open;
-    if (item?.kind !== 'call' || item.chatIndex !== call.index) {
-      this.close(out);
-      const { name, namespace } = clientToolName(this.ctx.request, call.function?.name ?? '');
-      item = { kind: 'call', id: itemId('fc'), outputIndex: this.output.length, chatIndex: call.index, callId: call.id || newCallId(), name, args: '' };
-      if (namespace) item.namespace = namespace;
-      this.open = item;
-      this.emit(out, { type: 'response.output_item.added', output_index: item.outputIndex, item: this.callItem(item, 'in_progress') });
-    }
     const args = call.function?.arguments;
-    if (!args) return;
+    const open = this.open;
+    if (open?.kind === 'call' && open.chatIndex !== call.index) {
+      let waiting = this.waitingCalls.find((w) => w.item.chatIndex === call.index);
+      if (!waiting) {
+        waiting = { item: this.newCall(call), pieces: [] };
+        this.waitingCalls.push(waiting);
+      }
+      if (args) waiting.pieces.push(args);
+      return;
+    }
+    let item = open;
+    if (item?.kind !== 'call') {
+      this.close(out);
+      item = this.newCall(call);
+      this.startCall(item, out);
+    }
+    if (args) this.callArguments(item, args, out);
+  }
+
+  private newCall(call: ToolCallDelta): CallItem {
+    const { name, namespace } = clientToolName(this.ctx.request, call.function?.name ?? '');
+    const item: CallItem = { kind: 'call', id: itemId('fc'), outputIndex: this.output.length, chatIndex: call.index, callId: call.id || newCallId(), name, args: '' };
+    if (namespace) item.namespace = namespace;
+    return item;
+  }
+
+  private startCall(item: CallItem, out: ResponsesEvent[]): void {
+    // A waiting call's place in the output is only known once the calls before it are done.
+    item.outputIndex = this.output.length;
+    this.open = item;
+    this.emit(out, { type: 'response.output_item.added', output_index: item.outputIndex, item: this.callItem(item, 'in_progress') });
+  }
+
+  private callArguments(item: CallItem, args: string, out: ResponsesEvent[]): void {
     item.args += args;
     this.emit(out, { type: 'response.function_call_arguments.delta', item_id: item.id, output_index: item.outputIndex, delta: args });
   }
 
-  private callItem(item: Extract<OpenItem, { kind: 'call' }>, status: string): JsonObject {
+  private callItem(item: CallItem, status: string): JsonObject {
     const json = functionCallItem(item.id, item.callId, item.name, status === 'completed' ? item.args : '', status);
     if (item.namespace) json.namespace = item.namespace;
     return json;
   }
 
+  /** Closes the open item, then sends each waiting call whole, in the order the calls began. */
   private close(out: ResponsesEvent[]): void {
+    this.closeOpen(out);
+    for (const { item, pieces } of this.waitingCalls.splice(0)) {
+      this.startCall(item, out);
+      for (const piece of pieces) this.callArguments(item, piece, out);
+      this.closeOpen(out);
+    }
+  }
+
+  private closeOpen(out: ResponsesEvent[]): void {
     const item = this.open;
     if (!item) return;
     this.open = undefined;
