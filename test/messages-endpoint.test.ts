@@ -116,20 +116,6 @@ function openAiChunks(sse: string): OpenAiRecordedChunk[] {
     .map((b) => JSON.parse(b.data) as OpenAiRecordedChunk);
 }
 
-function openAiToolCalls(chunks: OpenAiRecordedChunk[]): { id: string; name: string; args: string }[] {
-  const calls = new Map<number, { id: string; name: string; args: string }>();
-  for (const chunk of chunks) {
-    for (const t of chunk.choices[0]?.delta.tool_calls ?? []) {
-      const call = calls.get(t.index) ?? { id: '', name: '', args: '' };
-      call.id += t.id ?? '';
-      call.name += t.function?.name ?? '';
-      call.args += t.function?.arguments ?? '';
-      calls.set(t.index, call);
-    }
-  }
-  return [...calls.values()];
-}
-
 function lastUsage(chunks: OpenAiRecordedChunk[]): NonNullable<OpenAiRecordedChunk['usage']> {
   const usage = chunks.findLast((c) => c.usage)?.usage;
   if (!usage) throw new Error('recording has no usage chunk');
@@ -495,7 +481,7 @@ describe('translation to an OpenAI-compatible provider', () => {
     const pieces: string[] = [];
     stream.on('inputJson', (partial) => pieces.push(partial));
     const message = await stream.finalMessage();
-    const [call] = openAiToolCalls(openAiChunks(sse));
+    const [call] = recordedCalls(sse);
     expect(pieces.join('')).toBe(call?.args);
     expect(message.content).toEqual([{ type: 'tool_use', id: call?.id, name: call?.name, input: JSON.parse(call?.args ?? '') }]);
     expect(message.stop_reason).toBe('tool_use');
@@ -507,7 +493,7 @@ describe('translation to an OpenAI-compatible provider', () => {
     const sse = loadBody('openai/extracted/stream_parallel_tool_calls.sse');
     h.upstream.enqueue({ sse });
     const message = await client.messages.stream({ ...hello, model: 'mock/gpt-4o-mini' }).finalMessage();
-    const calls = openAiToolCalls(openAiChunks(sse));
+    const calls = recordedCalls(sse);
     expect(calls.length).toBeGreaterThan(1);
     expect(message.content).toEqual(calls.map((c) => ({ type: 'tool_use', id: c.id, name: c.name, input: JSON.parse(c.args) })));
   });
