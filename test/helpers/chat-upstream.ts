@@ -26,13 +26,20 @@ function chunk(model: string, delta: Record<string, unknown>, finish: string | n
   return `data: ${JSON.stringify(body)}\n\n`;
 }
 
+/**
+ * Context a coding agent adds to the user's turn (Claude Code wraps it in <system-reminder> tags).
+ * Its wording changes from run to run and can hold a trigger word ("think"), which once replayed
+ * the reasoning recording to a plain "Hello".
+ */
+const AGENT_CONTEXT = /<system-reminder>[\s\S]*?<\/system-reminder>/g;
+
 function lastUserText(request: UpstreamRequest): string {
   const body = request.body as { messages?: { role: string; content: unknown }[] };
   const user = [...(body.messages ?? [])].reverse().find((m) => m.role === 'user');
-  if (Array.isArray(user?.content)) {
-    return (user.content as { type: string; text?: string }[]).flatMap((part) => (part.type === 'text' && part.text ? [part.text] : [])).join('\n');
-  }
-  return typeof user?.content === 'string' ? user.content : '';
+  const text = Array.isArray(user?.content)
+    ? (user.content as { type: string; text?: string }[]).flatMap((part) => (part.type === 'text' && part.text ? [part.text] : [])).join('\n')
+    : typeof user?.content === 'string' ? user.content : '';
+  return text.replace(AGENT_CONTEXT, '').trim();
 }
 
 /** Words of the answer: "long" in the prompt makes it 300 more pieces, sent 10 ms apart (stop has time to act). */
