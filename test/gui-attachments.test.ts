@@ -10,12 +10,12 @@
  * refreshes the README's).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from './helpers/browser.js';
+import { closeBrowserTest, launchBrowser, type LaunchedBrowser } from './helpers/browser.js';
 import { startChatUpstream } from './helpers/chat-upstream.js';
 import { startServe, type ServeProcess } from './helpers/cli.js';
 import { loadBody } from './helpers/fixtures.js';
@@ -124,13 +124,7 @@ beforeAll(async () => {
   await composer().waitFor(WAIT);
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (serve?.child.exitCode === null) await serve.stop();
-  await openai?.close();
-  await anthropic?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => closeBrowserTest({ browser, serve, upstreams: [openai, anthropic], dirs: [dataDir] }));
 
 describe('images in chat', () => {
   it('attaches images with the file picker, shows removable thumbnails, and sends them as image_url parts', async () => {

@@ -4,12 +4,12 @@
  * (followed at the end, left alone once they scroll up), a long conversation in a virtualized
  * list, and an answer past the markdown limit shown as plain text after it.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from './helpers/browser.js';
+import { closeBrowserTest, launchBrowser, type LaunchedBrowser } from './helpers/browser.js';
 import { startServe, type ServeProcess } from './helpers/cli.js';
 import { startMockUpstream, type MockUpstream, type UpstreamRequest } from './helpers/mock-upstream.js';
 
@@ -121,12 +121,7 @@ beforeAll(async () => {
   await page.getByRole('button', { name: `Model: ${MODEL}` }).waitFor(WAIT);
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (serve?.child.exitCode === null) await serve.stop();
-  await upstream?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => closeBrowserTest({ browser, serve, upstreams: [upstream], dirs: [dataDir] }));
 
 describe('answers in the chat', () => {
   it('renders markdown with the code block highlighted by shiki', async () => {

@@ -6,12 +6,12 @@
  * response, page, log or plain file. Screenshots of each screen, light and dark, go to
  * out/screenshots/ (SWITCHYARD_SCREENSHOT_DIR=docs/screenshots refreshes the README's).
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from './helpers/browser.js';
+import { closeBrowserTest, launchBrowser, type LaunchedBrowser } from './helpers/browser.js';
 import { auditPage, screenshotPage } from './helpers/page-checks.js';
 import { startChatUpstream } from './helpers/chat-upstream.js';
 import { startServe, type ServeProcess } from './helpers/cli.js';
@@ -63,12 +63,7 @@ beforeAll(async () => {
   });
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (serve?.child.exitCode === null) await serve.stop();
-  await upstream?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => closeBrowserTest({ browser, serve, upstreams: [upstream], dirs: [dataDir] }));
 
 describe('a new user, in the browser against serve', () => {
   it('starts on the first-run screen: common providers, local servers probed, vault state', async () => {

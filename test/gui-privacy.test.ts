@@ -6,7 +6,7 @@
  * the owner's cookie; axe-core finds nothing serious. Screenshots, light and dark, go to
  * out/screenshots/ (SWITCHYARD_SCREENSHOT_DIR=docs/screenshots refreshes the README's).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -15,7 +15,7 @@ import OpenAI from 'openai';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usageDbPath } from '../src/main/core/paths.js';
-import { launchBrowser, type LaunchedBrowser } from './helpers/browser.js';
+import { closeBrowserTest, launchBrowser, type LaunchedBrowser } from './helpers/browser.js';
 import { startChatUpstream } from './helpers/chat-upstream.js';
 import { runCli, startServe, type ServeProcess } from './helpers/cli.js';
 import type { MockUpstream } from './helpers/mock-upstream.js';
@@ -82,12 +82,7 @@ beforeAll(async () => {
   expect(preset.status(), await preset.text()).toBe(200);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (serve?.child.exitCode === null) await serve.stop();
-  await upstream?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => closeBrowserTest({ browser, serve, upstreams: [upstream], dirs: [dataDir] }));
 
 describe('the Privacy screen, in the browser against serve', () => {
   it('is in the icon rail; the provider table shows a loopback provider as cloud with unknown terms, a preset with its source', async () => {

@@ -15,13 +15,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import OpenAI from 'openai';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from './helpers/browser.js';
+import { closeBrowserTest, launchBrowser, type LaunchedBrowser } from './helpers/browser.js';
 import { auditPage, screenshotPage } from './helpers/page-checks.js';
 import { startChatUpstream } from './helpers/chat-upstream.js';
 import { runCli, startServe, type ServeProcess } from './helpers/cli.js';
@@ -129,14 +129,7 @@ beforeAll(async () => {
   await page.waitForURL(`${serve.url}/`, WAIT);
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (serve?.child.exitCode === null) await serve.stop();
-  await upstream?.close();
-  await failing?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  if (snippetDir) rmSync(snippetDir, { recursive: true, force: true });
-});
+afterAll(() => closeBrowserTest({ browser, serve, upstreams: [upstream, failing], dirs: [dataDir, snippetDir] }));
 
 describe('app keys and spending, in the browser against serve', () => {
   it('refuses the app-key and spending routes without the owner cookie', async () => {

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { ServeProcess } from './cli.js';
+import type { MockUpstream } from './mock-upstream.js';
 
 export interface LaunchedBrowser {
   page: Page;
@@ -53,4 +55,17 @@ export async function launchBrowser(viewport = { width: 1280, height: 900 }): Pr
       }
     },
   };
+}
+
+/** What a browser test against `serve` started, taken down in order: browser, serve (if still running), upstreams, temp dirs. */
+export async function closeBrowserTest(parts: {
+  browser: LaunchedBrowser | undefined;
+  serve: ServeProcess | undefined;
+  upstreams: (MockUpstream | undefined)[];
+  dirs: (string | undefined)[];
+}): Promise<void> {
+  await parts.browser?.close();
+  if (parts.serve?.child.exitCode === null) await parts.serve.stop();
+  for (const upstream of parts.upstreams) await upstream?.close();
+  for (const dir of parts.dirs) if (dir) rmSync(dir, { recursive: true, force: true });
 }
