@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AnthropicStreamTranslator, type AnthropicEvent } from '../src/main/core/protocol/anthropic-inbound/from-openai-stream.js';
 import { loadBody } from './helpers/fixtures.js';
-import { interleaveToolCalls, recordedCalls } from './helpers/interleaved-tool-calls.js';
+import { interleaveToolCalls, recordedCalls, translateChatStream } from './helpers/interleaved-tool-calls.js';
 
 const PARALLEL = 'openai/extracted/stream_parallel_tool_calls.sse';
 
 function translate(sse: string): AnthropicEvent[] {
   const translator = new AnthropicStreamTranslator({ id: 'gen-1', model: 'mock/gpt-4o-mini', providerId: 'mock', stopSequences: [] });
-  const events: AnthropicEvent[] = [];
-  for (const block of sse.split('\n\n')) {
-    const data = block.trim().replace(/^data: /, '');
-    if (data !== '' && data !== '[DONE]') events.push(...translator.push(data));
-  }
-  events.push(...translator.finish(null));
-  return events;
+  return translateChatStream(translator, sse);
 }
 
 /** The recorded stream with a Gemini signature (as the google adapter passes it on) right after the second call began. */

@@ -2,20 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { ResponsesStreamTranslator, type ResponsesEvent } from '../src/main/core/protocol/responses/from-chat-stream.js';
 import { parseResponsesRequest } from '../src/main/core/protocol/responses/responses-request.js';
 import { loadBody } from './helpers/fixtures.js';
-import { interleaveToolCalls, recordedCalls } from './helpers/interleaved-tool-calls.js';
+import { interleaveToolCalls, recordedCalls, translateChatStream } from './helpers/interleaved-tool-calls.js';
 
 const PARALLEL = 'openai/extracted/stream_parallel_tool_calls.sse';
 
 function translate(sse: string): ResponsesEvent[] {
   const request = parseResponsesRequest({ model: 'mock/gpt-4o-mini', input: 'hi', stream: true });
   const translator = new ResponsesStreamTranslator({ id: 'gen-1', model: 'mock/gpt-4o-mini', request, createdAt: 1, providerId: 'mock' });
-  const events: ResponsesEvent[] = [];
-  for (const block of sse.split('\n\n')) {
-    const data = block.trim().replace(/^data: /, '');
-    if (data !== '' && data !== '[DONE]') events.push(...translator.push(data));
-  }
-  events.push(...translator.finish(null));
-  return events;
+  return translateChatStream(translator, sse);
 }
 
 const ofType = (events: ResponsesEvent[], type: string) => events.filter((e) => e.type === type);

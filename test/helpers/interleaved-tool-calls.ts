@@ -72,3 +72,14 @@ export function recordedCalls(sse: string): RecordedCall[] {
   }
   return [...calls.values()];
 }
+
+/** A chat-completions SSE body through one of the stream translators (/v1/messages, /v1/responses), with its final events. */
+export function translateChatStream<E>(translator: { push(data: string): E[]; finish(cost: number | null): E[] }, sse: string): E[] {
+  const events: E[] = [];
+  for (const block of sse.split('\n\n')) {
+    const data = block.trim().replace(/^data: /, '');
+    if (data !== '' && data !== '[DONE]') events.push(...translator.push(data));
+  }
+  events.push(...translator.finish(null));
+  return events;
+}
