@@ -1,19 +1,27 @@
 /**
  * Builds the headless gateway (`switchyard serve` and the other CLI commands) into
- * out/cli/switchyard.mjs: one ES module of the core's own code, so `serve` starts without a
- * TypeScript loader in the process. Dependencies stay in node_modules (better-sqlite3 and
+ * out/cli/switchyard.mjs: an ES module of the core's own code, so `serve` starts without a
+ * TypeScript loader in the process. What the core imports lazily (`import()`: the redaction
+ * detectors) goes to its own chunk in out/cli/chunks and is read only when first used. Dependencies stay in node_modules (better-sqlite3 and
  * keytar are native; the others load as they do for the Electron main process).
  * Runs on `npm install` (prepare) and before `npm run serve` / `npm run switchyard`.
  */
 import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+// Chunk names carry a hash: clear the last build's so they do not pile up.
+await rm(new URL('../out/cli/chunks', import.meta.url), { recursive: true, force: true });
+
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/main/core/cli.ts'],
-  outfile: 'out/cli/switchyard.mjs',
+  entryPoints: { switchyard: 'src/main/core/cli-entry.ts' },
+  outdir: 'out/cli',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
   bundle: true,
   packages: 'external',
   platform: 'node',

@@ -1,3 +1,5 @@
+// First: the heap cap has to be set before the modules below load (see the file).
+import './heap-growth-first.js';
 import { join } from 'node:path';
 import { app, clipboard, dialog, screen, session, type BrowserWindow } from 'electron';
 import { startGateway, type RunningGateway } from '../core/gateway.js';

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli-usage-error.js';
 import open from 'open';

@@ -13,7 +13,7 @@ import type { EgressRecord, UsageRecord } from '../usage/usage-record.js';
 import type { BodyLog, LoggedExchange } from './body-log.js';
 import type { EndpointDataPolicy } from './data-policy.js';
 import type { PrivacyStore } from './privacy-store.js';
-import { redactRequest } from './redaction/redact-request.js';
+import { loadRedactor } from './redaction/load-redactor.js';
 
 export function getGlobalPolicy(store: PrivacyStore): PrivacyRules {
   return store.global();
@@ -59,6 +59,7 @@ export interface RedactionPreview {
 /** The "try it" box: what a sample prompt would look like upstream under these redaction settings. */
 export async function previewRedaction(settings: RedactionSettings, text: string): Promise<RedactionPreview> {
   const body: JsonObject = { messages: [{ role: 'user', content: text }] };
+  const { redactRequest } = await loadRedactor();
   const { counts } = await redactRequest(body, { ...settings, mode: settings.mode === 'off' ? 'reversible' : settings.mode, attachments: 'pass' });
   return { text: ((body.messages as JsonObject[])[0] as JsonObject).content as string, counts };
 }

@@ -3,7 +3,7 @@ import type { JsonObject } from '../providers/provider-adapter.js';
 import type { Dispatched } from '../router/dispatch.js';
 import type { AppKey } from '../secrets/app-keys.js';
 import type { RequestLog } from '../usage/request-log.js';
-import { redactRequest } from './redaction/redact-request.js';
+import { loadRedactor } from './redaction/load-redactor.js';
 import { anthropicEventRestorer, restoreJsonBody, restoringMapper, type EventRestorer } from './redaction/restore-response.js';
 
 /**
@@ -14,6 +14,7 @@ import { anthropicEventRestorer, restoreJsonBody, restoringMapper, type EventRes
 export async function applyRedaction(ctx: GatewayContext, appKey: AppKey, body: JsonObject, log: RequestLog): Promise<ReadonlyMap<string, string> | undefined> {
   const settings = ctx.privacy.forKey(appKey.id).redaction;
   if (settings.mode === 'off') return undefined;
+  const { redactRequest } = await loadRedactor();
   const redaction = await redactRequest(body, settings);
   log.egress.redacted = redaction.counts;
   if (redaction.attachmentsPassed > 0) log.egress.attachments_passed = redaction.attachmentsPassed;
