@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { GatewayError } from '../../../shared/errors.js';
 import { SSE_HEADERS, SseParser, sseEvent, sseMessage, type SseEvent } from '../protocol/sse.js';
@@ -6,6 +5,7 @@ import { upstreamFailure } from '../providers/upstream-http.js';
 import type { Endpoint } from '../router/catalog.js';
 import type { RequestLog } from '../usage/request-log.js';
 import { anthropicErrorBody } from './anthropic-errors.js';
+import { type CancelSignal, drained } from '../providers/request-cancel.js';
 
 /**
  * Writes an Anthropic event stream to the client. Headers go out with the first events, so a
@@ -17,7 +17,7 @@ export class AnthropicEventWriter {
   constructor(
     private readonly res: ServerResponse,
     private readonly log: RequestLog,
-    private readonly signal: AbortSignal,
+    private readonly signal: CancelSignal,
   ) {}
 
   /** Something was (or is about to be) sent: from here on a failure must be reported in the stream. */
@@ -37,7 +37,7 @@ export class AnthropicEventWriter {
     if (this.pending.length === 0) return;
     const text = this.take();
     this.log.markFirstByte();
-    if (!this.res.write(text)) await once(this.res, 'drain', { signal: this.signal });
+    if (!this.res.write(text)) await drained(this.res, this.signal);
   }
 
   end(last = ''): void {
@@ -80,7 +80,7 @@ export interface PumpHandlers {
 export async function pumpUpstream(
   upstream: UpstreamStream,
   writer: Pick<AnthropicEventWriter, 'flush'>,
-  signal: AbortSignal,
+  signal: CancelSignal,
   on: PumpHandlers,
 ): Promise<GatewayError | undefined> {
   const providerId = upstream.endpoint.provider.id;

@@ -33,6 +33,7 @@ import { guardInbound } from './inbound-privacy.js';
 import { withProxyScope } from './proxy-handler.js';
 import { logJsonAnswer, sendLoggedJson, type Outcome } from './answer-log.js';
 import { pumpTranslated } from './translated-stream.js';
+import type { CancelSignal } from '../providers/request-cancel.js';
 
 type JsonAnswer = Extract<Dispatched, { kind: 'json' }>;
 type StreamAnswer = Extract<Dispatched, { kind: 'stream' }>;
@@ -98,7 +99,7 @@ function endGeminiStream(writer: GeminiStreamWriter, log: RequestLog, failure: G
 }
 
 /** Relays a Google provider's stream chunk by chunk: each gets the generation id, and its (cumulative) usage the cost. */
-async function relayNative(writer: GeminiStreamWriter, answer: StreamAnswer, log: RequestLog, signal: AbortSignal): Promise<Outcome> {
+async function relayNative(writer: GeminiStreamWriter, answer: StreamAnswer, log: RequestLog, signal: CancelSignal): Promise<Outcome> {
   const relay = (event: SseEvent) => {
     if (answer.restore) for (const restored of answer.restore.event(event)) relayOne(restored);
     else relayOne(event);
@@ -134,7 +135,7 @@ async function relayNative(writer: GeminiStreamWriter, answer: StreamAnswer, log
   return endGeminiStream(writer, log, failure);
 }
 
-async function relayTranslated(writer: GeminiStreamWriter, answer: StreamAnswer, log: RequestLog, signal: AbortSignal, chat: JsonObject): Promise<Outcome> {
+async function relayTranslated(writer: GeminiStreamWriter, answer: StreamAnswer, log: RequestLog, signal: CancelSignal, chat: JsonObject): Promise<Outcome> {
   const translator = new GeminiStreamTranslator({ id: log.id, model: answer.modelId, providerId: answer.endpoint.provider.id });
   const emit = (chunks: JsonObject[]) => {
     for (const chunk of chunks) writer.chunk(JSON.stringify(chunk));
@@ -151,7 +152,7 @@ interface GeminiCall {
   body: JsonObject;
   model: string;
   log: RequestLog;
-  signal: AbortSignal;
+  signal: CancelSignal;
   mode: GeminiStreamMode | undefined;
 }
 

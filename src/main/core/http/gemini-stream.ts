@@ -3,10 +3,10 @@
  * the SDKs use) or Gemini's default, one JSON array whose elements arrive as they are made.
  * Headers go out with the first chunk, so a failure before any chunk is still a plain error.
  */
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { SSE_HEADERS } from '../protocol/sse.js';
 import type { RequestLog } from '../usage/request-log.js';
+import { type CancelSignal, drained } from '../providers/request-cancel.js';
 
 export type GeminiStreamMode = 'sse' | 'array';
 
@@ -17,7 +17,7 @@ export class GeminiStreamWriter {
   constructor(
     private readonly res: ServerResponse,
     private readonly log: RequestLog,
-    private readonly signal: AbortSignal,
+    private readonly signal: CancelSignal,
     private readonly mode: GeminiStreamMode,
   ) {}
 
@@ -35,7 +35,7 @@ export class GeminiStreamWriter {
     if (this.pending.length === 0) return;
     const text = this.take();
     this.log.markFirstByte();
-    if (!this.res.write(text)) await once(this.res, 'drain', { signal: this.signal });
+    if (!this.res.write(text)) await drained(this.res, this.signal);
   }
 
   end(): void {

@@ -32,6 +32,7 @@ import { requireModel, withProxyScope, type ProxyScope } from './proxy-handler.j
 import { pumpTranslated } from './translated-stream.js';
 import { logJsonAnswer, sendLoggedJson, type Outcome } from './answer-log.js';
 import type { ApiRoute } from './server.js';
+import type { CancelSignal } from '../providers/request-cancel.js';
 
 type JsonAnswer = Extract<Dispatched, { kind: 'json' }>;
 type StreamAnswer = Extract<Dispatched, { kind: 'stream' }>;
@@ -88,7 +89,7 @@ async function relayNativeStream(
   res: ServerResponse,
   answer: StreamAnswer,
   log: RequestLog,
-  signal: AbortSignal,
+  signal: CancelSignal,
   body: JsonObject,
 ): Promise<Outcome> {
   const providerId = answer.endpoint.provider.id;
@@ -149,7 +150,7 @@ async function relayTranslatedStream(
   res: ServerResponse,
   answer: StreamAnswer,
   log: RequestLog,
-  signal: AbortSignal,
+  signal: CancelSignal,
   stopSequences: string[],
   body: JsonObject,
 ): Promise<Outcome> {

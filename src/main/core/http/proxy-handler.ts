@@ -14,12 +14,13 @@ import { estimateMissingUsage, GeneratedText } from '../usage/usage-estimate.js'
 import { sendError, sendJson } from './respond.js';
 import { abortOnShutdown } from './shutdown-fan-out.js';
 import { relayStream } from './stream-relay.js';
+import { type CancelSignal, RequestCancel } from '../providers/request-cancel.js';
 
 /** What a client-facing handler owns for one request: its log row and its cancellation. */
 export interface ProxyScope {
   log: RequestLog;
   /** Aborted when the client goes away or shutdown stops waiting. */
-  signal: AbortSignal;
+  signal: CancelSignal;
 }
 
 /**
@@ -36,20 +37,20 @@ export async function withProxyScope(
   sendFailure: (err: GatewayError) => void = (err) => sendError(res, err),
 ): Promise<void> {
   const log = new RequestLog(ctx.writer, appKey.id, appKey.name, model, ctx.now());
-  const abort = new AbortController();
+  const abort = new RequestCancel();
   const onClientGone = () => {
     if (!res.writableFinished) abort.abort();
   };
   res.on('close', onClientGone);
   const stopFollowingShutdown = abortOnShutdown(shutdownSignal, abort);
   try {
-    const result = await work({ log, signal: abort.signal });
+    const result = await work({ log, signal: abort });
     log.finish(result.status, result.errorCode);
   } catch (err) {
-    const error = abort.signal.aborted
+    const error = abort.aborted
       ? new GatewayError(499, shutdownSignal.aborted ? 'shutdown' : 'cancelled', 'Request cancelled')
       : toGatewayError(err);
-    if (!res.headersSent && (!abort.signal.aborted || shutdownSignal.aborted)) sendFailure(error);
+    if (!res.headersSent && (!abort.aborted || shutdownSignal.aborted)) sendFailure(error);
     else if (!res.writableEnded) res.destroy();
     log.finish(error.status, error.reason);
   } finally {

@@ -28,6 +28,7 @@ import { responsesNative, speaksResponses } from './responses-native.js';
 import { logJsonAnswer, sendLoggedJson, type Outcome } from './answer-log.js';
 import { pumpTranslated } from './translated-stream.js';
 import type { ApiRoute } from './server.js';
+import type { CancelSignal } from '../providers/request-cancel.js';
 
 type JsonAnswer = Extract<Dispatched, { kind: 'json' }>;
 type StreamAnswer = Extract<Dispatched, { kind: 'stream' }>;
@@ -69,7 +70,7 @@ function endResponsesStream(writer: EventWriter, log: RequestLog, failure: Gatew
  * Relays an OpenAI provider's Responses stream as it comes. Only the lifecycle events are
  * parsed: they get the generation id, and the final one the cost of its usage.
  */
-async function relayNativeStream(res: ServerResponse, answer: StreamAnswer, log: RequestLog, signal: AbortSignal): Promise<Outcome> {
+async function relayNativeStream(res: ServerResponse, answer: StreamAnswer, log: RequestLog, signal: CancelSignal): Promise<Outcome> {
   const providerId = answer.endpoint.provider.id;
   const writer = new EventWriter(res, log, signal);
   let lastResponse: JsonObject = { id: log.id, object: 'response', output: [] };
@@ -130,7 +131,7 @@ async function relayTranslatedStream(
   res: ServerResponse,
   answer: StreamAnswer,
   log: RequestLog,
-  signal: AbortSignal,
+  signal: CancelSignal,
   ctx: ResponseContext,
   chat: JsonObject,
 ): Promise<Outcome> {

@@ -1,4 +1,9 @@
-const followers = new WeakMap<AbortSignal, Set<AbortController>>();
+/** What a request's cancellation offers (an AbortController or a RequestCancel). */
+interface Abortable {
+  abort(): void;
+}
+
+const followers = new WeakMap<AbortSignal, Set<Abortable>>();
 
 /**
  * Aborts `controller` when `shutdown` aborts, and returns the call that stops following it.
@@ -6,14 +11,14 @@ const followers = new WeakMap<AbortSignal, Set<AbortController>>();
  * set: a listener per request would pass Node's limit of 10 and print
  * MaxListenersExceededWarning on the user's terminal under ordinary load.
  */
-export function abortOnShutdown(shutdown: AbortSignal, controller: AbortController): () => void {
+export function abortOnShutdown(shutdown: AbortSignal, controller: Abortable): () => void {
   if (shutdown.aborted) {
     controller.abort();
     return () => undefined;
   }
   let set = followers.get(shutdown);
   if (!set) {
-    const created = new Set<AbortController>();
+    const created = new Set<Abortable>();
     shutdown.addEventListener('abort', () => {
       for (const follower of created) follower.abort();
       created.clear();

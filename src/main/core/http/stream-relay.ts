@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { GatewayError, errorBody } from '../../../shared/errors.js';
 import { SSE_DONE, SSE_HEADERS, SseParser, sseData } from '../protocol/sse.js';
@@ -7,6 +6,7 @@ import type { JsonObject, StreamMapper } from '../providers/provider-adapter.js'
 import { upstreamFailure } from '../providers/upstream-http.js';
 import type { RequestLog } from '../usage/request-log.js';
 import { estimateMissingUsage, GeneratedText } from '../usage/usage-estimate.js';
+import { type CancelSignal, drained } from '../providers/request-cancel.js';
 
 const ID_PREFIX = '{"id":"';
 
@@ -120,7 +120,7 @@ export interface RelayInput {
   mapper: StreamMapper;
   log: RequestLog;
   providerId: string;
-  signal: AbortSignal;
+  signal: CancelSignal;
   costOf: (usage: TokenUsage) => number | null;
   /** The client's request, to estimate its prompt when the upstream reports no usage. */
   requestBody: JsonObject;
@@ -149,7 +149,7 @@ export async function relayStream(input: RelayInput): Promise<{ status: number; 
     const text = pending.length === 1 ? (pending[0] as string) : pending.join('');
     pending = [];
     log.markFirstByte();
-    if (!res.write(text)) await once(res, 'drain', { signal: input.signal });
+    if (!res.write(text)) await drained(res, input.signal);
   };
 
   let failure: GatewayError | undefined;

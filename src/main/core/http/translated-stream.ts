@@ -5,6 +5,7 @@ import type { Dispatched } from '../router/dispatch.js';
 import { estimateMissingUsage, GeneratedText } from '../usage/usage-estimate.js';
 import type { RequestLog } from '../usage/request-log.js';
 import { pumpUpstream, type AnthropicEventWriter } from './anthropic-sse.js';
+import type { CancelSignal } from '../providers/request-cancel.js';
 
 type StreamAnswer = Extract<Dispatched, { kind: 'stream' }>;
 
@@ -27,7 +28,7 @@ export interface ChunkTranslator<Out> {
 export async function pumpTranslated<Out>(
   answer: StreamAnswer,
   writer: Pick<AnthropicEventWriter, 'flush'>,
-  signal: AbortSignal,
+  signal: CancelSignal,
   log: RequestLog,
   translator: ChunkTranslator<Out>,
   emit: (events: Out[]) => void,

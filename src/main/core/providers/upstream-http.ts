@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher } from 'undici';
 import { GatewayError } from '../../../shared/errors.js';
+import type { CancelSignal } from './request-cancel.js';
 
 export interface UpstreamRequest {
   url: string;
@@ -49,19 +50,20 @@ function originAndPath(url: string): { origin: string; path: string } {
 export async function sendUpstream(
   agent: Agent,
   req: UpstreamRequest,
-  signal: AbortSignal,
+  signal: CancelSignal,
   providerId: string,
 ): Promise<UpstreamResponse> {
   try {
     const { origin, path } = originAndPath(req.url);
-    return await agent.request({ origin, path, method: req.method, headers: req.headers, body: req.body, signal });
+    // undici takes any object with add/removeEventListener and `aborted` as its signal (request-cancel.ts).
+    return await agent.request({ origin, path, method: req.method, headers: req.headers, body: req.body, signal: signal as AbortSignal });
   } catch (err) {
     throw upstreamFailure(err, providerId, signal);
   }
 }
 
 /** Maps transport failures to gateway errors; the messages never carry URLs, headers or keys. */
-export function upstreamFailure(err: unknown, providerId: string, signal?: AbortSignal): GatewayError {
+export function upstreamFailure(err: unknown, providerId: string, signal?: CancelSignal): GatewayError {
   if (err instanceof GatewayError) return err;
   if (signal?.aborted) return new GatewayError(499, 'cancelled', 'Request cancelled by the client');
   const code = (err as { code?: string } | undefined)?.code ?? '';

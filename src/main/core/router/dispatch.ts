@@ -10,6 +10,7 @@ import type { AttemptRecord } from '../usage/usage-record.js';
 import type { Candidate, SkipReason } from './candidate-plan.js';
 import { endpointKey, type Endpoint } from './catalog.js';
 import { isEndpointFault, isFailover, isKeyFailure, retryAfterMs, sameEndpointDelay, sleep } from './retry-policy.js';
+import type { CancelSignal } from '../providers/request-cancel.js';
 
 export { candidatesFor, type Candidate, type SkipReason } from './candidate-plan.js';
 
@@ -34,7 +35,7 @@ export interface DispatchInput {
   body: JsonObject;
   stream: boolean;
   log: RequestLog;
-  signal: AbortSignal;
+  signal: CancelSignal;
 }
 
 /** Maps an upstream HTTP error; `apiKey` is scrubbed from the upstream's text first (some quote the key they got). */
@@ -329,7 +330,7 @@ function withModel(data: string, escapedModel: string): string {
   return data.slice(0, start) + escapedModel + data.slice(end);
 }
 
-async function readJson(upstream: UpstreamResponse, providerId: string, signal: AbortSignal): Promise<unknown> {
+async function readJson(upstream: UpstreamResponse, providerId: string, signal: CancelSignal): Promise<unknown> {
   try {
     return await upstream.body.json();
   } catch (err) {

@@ -1,5 +1,6 @@
 import type { GatewayError } from '../../../shared/errors.js';
 import type { RoutingSettings } from './routing-settings.js';
+import type { CancelSignal } from '../providers/request-cancel.js';
 
 /** Failures that say the endpoint is unwell (they count toward its circuit breaker and error rate). */
 const ENDPOINT_FAULTS = new Set([
@@ -80,7 +81,7 @@ export function sameEndpointDelay(
 }
 
 /** Resolves after `ms`, or rejects at once when `signal` aborts (a client gone mid-backoff). */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal: CancelSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
       reject(signal.reason);
