@@ -2,18 +2,19 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * How far V8 lets the old generation grow past what was live after its last full GC before the
- * next one, in percent: 100 means up to twice the live heap.
+ * next one, in percent: 50 means up to 1.5 times the live heap.
  *
  * V8 sizes that step for a throughput-bound process with gigabytes to spare: with Node's default
- * heap limit the factor goes up to 4x. A gateway promotes a little of every request it serves
- * (per-request objects alive across two scavenges), so under load the old generation of
- * `serve` climbed from ~25 MiB live to 90–110 MiB before a mark-compact took it back, and peak
- * RSS with it (bench/NOTES.md §5–6). At 2x the peak follows the live heap; measured side by side,
- * JSON throughput and CPU per request did not move, while peak RSS under 50 streams fell by
- * ~20 MiB and under the JSON flood by ~50 MiB. (30 % was tried too: it cost a tenth of JSON
- * throughput in extra mark-compacts.)
+ * heap limit the factor goes up to 4x. A gateway promotes a little of every request it serves,
+ * and a burst after an idle spell promotes a lot (V8 shrinks the young generation while idle, so
+ * the first seconds of a burst scavenge often and promote requests still in flight). Under load
+ * the old generation of `serve` climbed from ~25 MiB live to 90–110 MiB before a mark-compact
+ * took it back, and peak RSS with it (bench/NOTES.md §5–6). Measured side by side with the lean
+ * proxy: at 1.5x the old generation peaked at ~33 MiB (2x: ~46, default: 90–110) and JSON
+ * throughput at c=50 did not move (0.96–0.98x lean either way); 30 % had cost a tenth of it in
+ * extra mark-compacts before requests stopped promoting their cancellation (request-cancel.ts).
  */
-export const HEAP_GROWING_PERCENT = 100;
+export const HEAP_GROWING_PERCENT = 50;
 
 const FLAG = '--heap-growing-percent';
 
