@@ -2,8 +2,9 @@
  * Builds the headless gateway (`switchyard serve` and the other CLI commands) into
  * out/cli/switchyard.mjs: an ES module of the core's own code, so `serve` starts without a
  * TypeScript loader in the process. What the core imports lazily (`import()`: the redaction
- * detectors) goes to its own chunk in out/cli/chunks and is read only when first used. Dependencies stay in node_modules (better-sqlite3 and
- * keytar are native; the others load as they do for the Electron main process).
+ * detectors) goes to its own chunk in out/cli/chunks and is read only when first used.
+ * Dependencies stay in node_modules (better-sqlite3 and keytar are native; the others load as
+ * they do for the Electron main process).
  * Runs on `npm install` (prepare) and before `npm run serve` / `npm run switchyard`.
  */
 import { build } from 'esbuild';

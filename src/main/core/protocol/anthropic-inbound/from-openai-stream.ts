@@ -6,6 +6,7 @@
  * their deltas interleaved.
  */
 import { GatewayError } from '../../../../shared/errors.js';
+import { HeldCalls } from '../held-calls.js';
 import type { ReasoningDetailInput } from '../openai-chat-request.js';
 import { parseOpenAiUsage, type TokenUsage } from '../token-usage.js';
 import { anthropicUsageOf, matchedStopSequence, newToolUseId, stopReasonOf } from './message-parts.js';
@@ -38,12 +39,10 @@ interface OpenBlock {
   callIndex?: number;
 }
 
-/** A parallel call whose deltas came while another call was streaming, kept as they came. */
+/** A parallel call held while another streams (held-calls.ts). */
 interface WaitingCall {
-  callIndex: number;
   id: string;
   name: string;
-  pieces: string[];
   /** Redacted thinking that arrived after this call began, which goes after its block as it would have. */
   redacted: ThinkingBlockOut[];
 }
@@ -66,12 +65,8 @@ export class AnthropicStreamTranslator {
   private started = false;
   private nextIndex = 0;
   private open: OpenBlock | undefined;
-  /**
-   * Chat upstreams may interleave parallel calls' deltas by index; an Anthropic block runs from
-   * start to stop before the next starts (clients read a tool_use input at its stop), so the calls
-   * after the streaming one wait here and are sent whole when it closes.
-   */
-  private readonly waitingCalls: WaitingCall[] = [];
+  /** Calls whose deltas came while another call's block was open: sent whole when it closes. */
+  private readonly waitingCalls = new HeldCalls<WaitingCall>();
   private stopSequence: string | null = null;
   private refused = false;
   /** Redacted thinking that arrived while another block was open. */
@@ -153,7 +148,7 @@ export class AnthropicStreamTranslator {
       const block = thinkingBlockOf(detail);
       // Gemini signs text and calls mid-stream: the signature waits so that it splits no block,
       // and goes after the call it came after, which may still be waiting.
-      const waiting = this.waitingCalls.at(-1);
+      const waiting = this.waitingCalls.latest();
       if (block && waiting) waiting.redacted.push(block);
       else if (block && this.open) this.pendingRedacted.push(block);
       else if (block) this.redacted(block, out);
@@ -169,12 +164,7 @@ export class AnthropicStreamTranslator {
     const args = call.function?.arguments;
     const open = this.open;
     if (open?.kind === 'tool_use' && open.callIndex !== call.index) {
-      let waiting = this.waitingCalls.find((w) => w.callIndex === call.index);
-      if (!waiting) {
-        waiting = { callIndex: call.index, id: call.id || newToolUseId(), name: call.function?.name ?? '', pieces: [], redacted: [] };
-        this.waitingCalls.push(waiting);
-      }
-      if (args) waiting.pieces.push(args);
+      this.waitingCalls.hold(call.index, args, () => ({ id: call.id || newToolUseId(), name: call.function?.name ?? '', redacted: [] }));
       return;
     }
     let index: number;
@@ -220,10 +210,10 @@ export class AnthropicStreamTranslator {
   /** Closes the open block, then sends each waiting call whole, in the order the calls began. */
   private close(out: AnthropicEvent[]): void {
     this.closeOpen(out);
-    for (const waiting of this.waitingCalls.splice(0)) {
-      const index = this.startToolUse(waiting.callIndex, waiting.id, waiting.name, out);
-      for (const piece of waiting.pieces) inputJson(index, piece, out);
-      this.pendingRedacted = waiting.redacted;
+    for (const { index: callIndex, call, pieces } of this.waitingCalls.release()) {
+      const index = this.startToolUse(callIndex, call.id, call.name, out);
+      for (const piece of pieces) inputJson(index, piece, out);
+      this.pendingRedacted = call.redacted;
       this.closeOpen(out);
     }
   }

@@ -8,6 +8,7 @@
  */
 import type { GatewayError } from '../../../../shared/errors.js';
 import { readChatChunk, type ChatChunkDelta } from '../anthropic-inbound/openai-output.js';
+import { HeldCalls } from '../held-calls.js';
 import type { ReasoningDetailInput } from '../openai-chat-request.js';
 import { parseOpenAiUsage, type TokenUsage } from '../token-usage.js';
 import { newCallId, outputAnnotations } from './from-chat-response.js';
@@ -42,12 +43,6 @@ type OpenItem =
   | { kind: 'message'; id: string; outputIndex: number; text: string; annotations: OutputAnnotation[] }
   | CallItem;
 
-/** A parallel call whose deltas came while another call was streaming, with its argument pieces as they came. */
-interface WaitingCall {
-  item: CallItem;
-  pieces: string[];
-}
-
 export class ResponsesStreamTranslator {
   usage: TokenUsage | undefined;
   finishReason: string | null = null;
@@ -57,12 +52,8 @@ export class ResponsesStreamTranslator {
   private started = false;
   private readonly output: JsonObject[] = [];
   private open: OpenItem | undefined;
-  /**
-   * Chat upstreams may interleave parallel calls' deltas by index; a Responses item runs from
-   * added to done before the next starts (as OpenAI's own streams do, and clients rely on), so
-   * the calls after the streaming one wait here and are sent whole when it closes.
-   */
-  private readonly waitingCalls: WaitingCall[] = [];
+  /** Calls whose deltas came while another call's item was open: sent whole when it closes. */
+  private readonly waitingCalls = new HeldCalls<CallItem>();
   /** Signatures that arrived while text or a call was open: they become a reasoning item after it. */
   private pendingSigned: ReasoningDetailInput[] = [];
 
@@ -193,12 +184,7 @@ export class ResponsesStreamTranslator {
     const args = call.function?.arguments;
     const open = this.open;
     if (open?.kind === 'call' && open.chatIndex !== call.index) {
-      let waiting = this.waitingCalls.find((w) => w.item.chatIndex === call.index);
-      if (!waiting) {
-        waiting = { item: this.newCall(call), pieces: [] };
-        this.waitingCalls.push(waiting);
-      }
-      if (args) waiting.pieces.push(args);
+      this.waitingCalls.hold(call.index, args, () => this.newCall(call));
       return;
     }
     let item = open;
@@ -238,7 +224,7 @@ export class ResponsesStreamTranslator {
   /** Closes the open item, then sends each waiting call whole, in the order the calls began. */
   private close(out: ResponsesEvent[]): void {
     this.closeOpen(out);
-    for (const { item, pieces } of this.waitingCalls.splice(0)) {
+    for (const { call: item, pieces } of this.waitingCalls.release()) {
       this.startCall(item, out);
       for (const piece of pieces) this.callArguments(item, piece, out);
       this.closeOpen(out);
