@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
  * The CLI as `npm run serve` and bin/switchyard.mjs run it (out/cli/switchyard.mjs). V8 sets its
- * first old-generation limit at a full GC while the gateway's modules load, so the heap cap of
- * `serve` (heap-growth.ts) is set before they are imported; the CLI itself comes in after it.
+ * first old-generation limit at a full GC while the gateway's modules load, so the heap settings
+ * of `serve` (heap-growth.ts) are made before they are imported; the CLI itself comes in after it.
  */
-import { limitHeapGrowth } from './heap-growth.js';
+import { prepareGatewayHeap } from './heap-growth.js';
 
-if (process.argv[2] === 'serve') limitHeapGrowth();
+if (process.argv[2] === 'serve') prepareGatewayHeap();
 await import('./cli.js');

@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { collectWhenIdle } from './idle-collect.js';
 
 /**
  * How far V8 lets the old generation grow past what was live after its last full GC before the
@@ -33,4 +34,14 @@ export function limitHeapGrowth(
   if (given) return false;
   setFlags(`${FLAG}=${HEAP_GROWING_PERCENT}`);
   return true;
+}
+
+/**
+ * What a long-running gateway process (`serve`, the desktop app's main process) sets up before
+ * its modules load: the old generation's growth cap, and one full collection when it goes quiet
+ * after a burst (idle-collect.ts).
+ */
+export function prepareGatewayHeap(): void {
+  limitHeapGrowth();
+  collectWhenIdle();
 }

@@ -169,7 +169,7 @@ export async function privacy(args: string[]): Promise<void> {
         const current = getKeyPolicy(store, keys, name).redaction;
         const redaction = redactionPatch(values, current);
         if (Object.keys(redaction).length > 0) patch.redaction = redaction;
-        const settings = Object.keys(patch).length > 0 ? setKeyPolicy(store, keys, name, patch) : getKeyPolicy(store, keys, name);
+        const settings = Object.keys(patch).length > 0 ? await setKeyPolicy(store, keys, name, patch) : getKeyPolicy(store, keys, name);
         process.stdout.write(values.json ? `${JSON.stringify(settings)}\n` : `${describeRules(settings.rules)}log_bodies: ${settings.logging.bodies ? `on, kept ${settings.logging.retentionDays} days` : 'off'}\nredaction: ${describeRedaction(settings.redaction)}\n`);
         return;
       }

@@ -30,10 +30,14 @@ function asGatewayError<T>(work: () => T): T {
   try {
     return work();
   } catch (err) {
-    if (!(err instanceof AppKeyError)) throw err;
-    const unknownKey = err.message.startsWith('no active app key');
-    throw new GatewayError(unknownKey ? 404 : 400, unknownKey ? 'not_found' : 'invalid_request', err.message);
+    throw keyErrorAsGatewayError(err);
   }
+}
+
+function keyErrorAsGatewayError(err: unknown): unknown {
+  if (!(err instanceof AppKeyError)) return err;
+  const unknownKey = err.message.startsWith('no active app key');
+  return new GatewayError(unknownKey ? 404 : 400, unknownKey ? 'not_found' : 'invalid_request', err.message);
 }
 
 /**
@@ -62,7 +66,9 @@ export function privacyRoutes({ ctx, events, bodyLog }: Pick<ControlDeps, 'ctx' 
       path: '/privacy/keys/:name',
       async run({ params, body }) {
         const patch = await body(keyPolicyPatchSchema);
-        asGatewayError(() => setKeyPolicy(ctx.privacy, ctx.appKeys, params.name as string, patch));
+        await setKeyPolicy(ctx.privacy, ctx.appKeys, params.name as string, patch).catch((err: unknown) => {
+          throw keyErrorAsGatewayError(err);
+        });
         return changed(keyPolicies());
       },
     },

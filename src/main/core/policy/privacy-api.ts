@@ -3,7 +3,6 @@
  * switch, each app key's privacy settings, the provider policy table and the egress audit.
  * Plain functions over the stores; they parse their input with the shared zod schemas.
  */
-import { RE2JS } from 're2js';
 import { keyPrivacyPatchSchema, privacyRulesSchema, type KeyPrivacy, type PrivacyRules, type RedactionSettings } from '../../../shared/privacy.js';
 import type { JsonObject } from '../providers/provider-adapter.js';
 import type { ModelCatalog } from '../router/catalog.js';
@@ -38,16 +37,23 @@ export function getKeyPolicy(store: PrivacyStore, keys: AppKeyStore, name: strin
   return store.forKey(activeKey(keys, name).id);
 }
 
-export function setKeyPolicy(store: PrivacyStore, keys: AppKeyStore, name: string, patch: unknown): KeyPrivacy {
+export async function setKeyPolicy(store: PrivacyStore, keys: AppKeyStore, name: string, patch: unknown): Promise<KeyPrivacy> {
   const parsed = keyPrivacyPatchSchema.parse(patch);
-  for (const custom of parsed.redaction?.custom ?? []) {
+  await checkCustomPatterns(parsed.redaction?.custom ?? []);
+  return store.setForKey(activeKey(keys, name).id, parsed);
+}
+
+/** re2js (~0.5 MiB of heap) loads only when custom patterns are set, or with the redaction detectors. */
+async function checkCustomPatterns(customs: readonly { name: string; pattern: string }[]): Promise<void> {
+  if (customs.length === 0) return;
+  const { RE2JS } = await import('re2js');
+  for (const custom of customs) {
     try {
       RE2JS.compile(custom.pattern);
     } catch (err) {
       throw new AppKeyError(`redaction pattern "${custom.name}" is not a valid RE2 expression: ${(err as Error).message}`);
     }
   }
-  return store.setForKey(activeKey(keys, name).id, parsed);
 }
 
 export interface RedactionPreview {
