@@ -1,5 +1,9 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { HEAP_GROWING_PERCENT, limitHeapGrowth } from '../src/main/core/heap-growth.js';
+import { HEAP_GROWING_PERCENT, limitHeapGrowth, SEMI_SPACE_GROWTH_FACTOR } from '../src/main/core/heap-growth.js';
+
+const CAP = `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
+const STEP = `--semi-space-growth-factor=${SEMI_SPACE_GROWTH_FACTOR}`;
 
 /** Runs limitHeapGrowth with a recording setter instead of V8's. */
 function flagsSet(execArgv: string[], nodeOptions: string): string[] {
@@ -9,25 +13,58 @@ function flagsSet(execArgv: string[], nodeOptions: string): string[] {
 }
 
 describe('limitHeapGrowth', () => {
-  it('sets the old generation growth cap when the user set none', () => {
-    expect(flagsSet([], '')).toEqual([`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
-    expect(flagsSet(['--enable-source-maps'], '--max-old-space-size=4096')).toEqual([`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
+  it('sets the old generation cap and the young generation step when the user set neither', () => {
+    expect(flagsSet([], '')).toEqual([CAP, STEP]);
+    expect(flagsSet(['--enable-source-maps'], '--max-old-space-size=4096')).toEqual([CAP, STEP]);
   });
 
   it('leaves a value given on the command line or in NODE_OPTIONS alone, in either spelling', () => {
-    expect(flagsSet(['--heap-growing-percent=300'], '')).toEqual([]);
-    expect(flagsSet(['--heap_growing_percent=50'], '')).toEqual([]);
-    expect(flagsSet([], '--trace-gc  --heap-growing-percent=40')).toEqual([]);
-    expect(flagsSet(['--heap-growing-percent', '40'], '')).toEqual([]);
+    expect(flagsSet(['--heap-growing-percent=300'], '')).toEqual([STEP]);
+    expect(flagsSet(['--heap_growing_percent=50'], '')).toEqual([STEP]);
+    expect(flagsSet([], '--trace-gc  --heap-growing-percent=40')).toEqual([STEP]);
+    expect(flagsSet(['--heap-growing-percent', '40'], '')).toEqual([STEP]);
+    expect(flagsSet(['--semi_space_growth_factor=2'], '--heap-growing-percent=40')).toEqual([]);
+    expect(flagsSet([], '--semi-space-growth-factor=8')).toEqual([CAP]);
   });
 
   it('does not mistake a longer flag for its own', () => {
-    expect(flagsSet(['--heap-growing-percentage=5'], '')).toEqual([`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
+    expect(flagsSet(['--heap-growing-percentage=5', '--semi-space-growth-factors=1'], '')).toEqual([CAP, STEP]);
   });
 
-  it('is a flag V8 accepts at run time (an unknown one would be ignored silently: check the spelling against V8 itself)', async () => {
-    const { execFileSync } = await import('node:child_process');
+  it('uses flags V8 accepts (an unknown one would be ignored silently: check the spelling against V8 itself)', () => {
     const options = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
     expect(options).toMatch(/--heap-growing-percent \(specifies heap growing factor/);
+    expect(options).toMatch(/--semi-space-growth-factor \(factor by which to grow the new space\)/);
+  });
+
+  it('changes how the young generation grows when set at run time, not only on the command line', () => {
+    // A child that keeps a sliding window of objects alive, so scavenges keep finding survivors
+    // and V8 keeps growing the young generation: the sizes it passes through, in MiB.
+    const script = `
+      import v8 from 'node:v8';
+      import { limitHeapGrowth } from './src/main/core/heap-growth.ts';
+      if (process.argv[1] === 'set') limitHeapGrowth([], '');
+      const sizes = new Set();
+      const window = new Array(20_000);
+      for (let i = 0; i < 400_000; i++) {
+        window[i % window.length] = { i, label: 'item ' + i, parts: [i, i] };
+        if (i % 1000 === 0) sizes.add(v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1048576);
+      }
+      console.log(JSON.stringify([...sizes]));
+    `;
+    const sizes = (setHere: boolean): number[] => {
+      const args = ['--import', 'tsx', '--input-type=module', '-e', script, ...(setHere ? ['set'] : [])];
+      const run = spawnSync(process.execPath, args, { cwd: new URL('..', import.meta.url), encoding: 'utf8', timeout: 60_000 });
+      expect(run.stderr).toBe('');
+      return JSON.parse(run.stdout.trim()) as number[];
+    };
+    const byDefault = sizes(false);
+    const withStep = sizes(true);
+    // V8 doubles (… 4, 8, 16, 32: both semi-spaces at their most; tsx's own start-up has already
+    // taken it past the smallest); four times a step skips sizes on the way to the same largest.
+    expect(byDefault).toEqual(expect.arrayContaining([4, 8, 16]));
+    expect(withStep).toContain(16);
+    expect(withStep).not.toContain(8);
+    expect(Math.max(...withStep)).toBe(Math.max(...byDefault));
   });
 });

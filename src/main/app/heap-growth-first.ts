@@ -3,6 +3,6 @@
  * are made before the bundled modules after it load, since V8 sets its first old-generation limit at
  * a full GC during that load.
  */
-import { prepareGatewayHeap } from '../core/heap-growth.js';
+import { limitHeapGrowth } from '../core/heap-growth.js';
 
-prepareGatewayHeap();
+limitHeapGrowth();

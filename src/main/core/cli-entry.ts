@@ -4,7 +4,7 @@
  * first old-generation limit at a full GC while the gateway's modules load, so the heap settings
  * of `serve` (heap-growth.ts) are made before they are imported; the CLI itself comes in after it.
  */
-import { prepareGatewayHeap } from './heap-growth.js';
+import { limitHeapGrowth } from './heap-growth.js';
 
-if (process.argv[2] === 'serve') prepareGatewayHeap();
+if (process.argv[2] === 'serve') limitHeapGrowth();
 await import('./cli.js');

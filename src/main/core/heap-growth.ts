@@ -1,5 +1,4 @@
 import { setFlagsFromString } from 'node:v8';
-import { collectWhenIdle } from './idle-collect.js';
 
 /**
  * How far V8 lets the old generation grow past what was live after its last full GC before the
@@ -17,31 +16,48 @@ import { collectWhenIdle } from './idle-collect.js';
  */
 export const HEAP_GROWING_PERCENT = 100;
 
-const FLAG = '--heap-growing-percent';
+/**
+ * How much V8 grows the young generation each time it grows it (V8's default is 2).
+ *
+ * V8 shrinks the young generation to its smallest (1 MiB semi-spaces) at the first GC after an
+ * idle spell, and grows it back only step by step, each step after as many bytes survived
+ * scavenges as it holds: 1 -> 2 -> 4 -> 8 -> 16 MiB. Until it is back, a burst scavenges every few
+ * requests, and whatever is in flight at a scavenge survives it; surviving twice means promotion
+ * to the old generation. With 50 streams in flight that climb promoted 5–7 MiB per burst, dead a
+ * moment later but kept until the next mark-compact. Growing 4x a step (1 -> 4 -> 16) halves it
+ * (2–3 MiB per burst), with JSON throughput at c=50 unchanged (bench/NOTES.md §7). Unlike the
+ * semi-space sizes, which V8 reads only at start-up, the factor is read at each growth.
+ */
+export const SEMI_SPACE_GROWTH_FACTOR = 4;
+
+const FLAGS: readonly (readonly [flag: string, value: number])[] = [
+  ['--heap-growing-percent', HEAP_GROWING_PERCENT],
+  ['--semi-space-growth-factor', SEMI_SPACE_GROWTH_FACTOR],
+];
+
+/** Whether the user set this V8 flag (either spelling, with or without `=value`). */
+function given(args: readonly string[], flag: string): boolean {
+  const underscored = `--${flag.slice(2).replaceAll('-', '_')}`;
+  return args.some((arg) => [flag, underscored].some((name) => arg === name || arg.startsWith(`${name}=`)));
+}
 
 /**
- * Caps the old generation's growth for a long-running gateway process (`serve`, the desktop
- * app's main process). V8 reads the flag whenever it sets the next GC's limit, so setting it
- * at start-up takes effect from the next full GC on. A value the user gave on the command
- * line or in NODE_OPTIONS is left as it is. Returns whether the cap was set here.
+ * Sets the heap's growth for a long-running gateway process (`serve`, the desktop app's main
+ * process): the old generation's cap and the young generation's step. V8 reads both whenever it
+ * next resizes, so setting them at start-up takes effect from then on. A value the user gave on
+ * the command line or in NODE_OPTIONS is left as it is. Returns the flags set here.
  */
 export function limitHeapGrowth(
   execArgv: readonly string[] = process.execArgv,
   nodeOptions: string = process.env.NODE_OPTIONS ?? '',
   setFlags: (flags: string) => void = setFlagsFromString,
-): boolean {
-  const given = [...execArgv, ...nodeOptions.split(/\s+/)].some((arg) => arg === FLAG || arg.startsWith(`${FLAG}=`) || arg === '--heap_growing_percent' || arg.startsWith('--heap_growing_percent='));
-  if (given) return false;
-  setFlags(`${FLAG}=${HEAP_GROWING_PERCENT}`);
-  return true;
-}
-
-/**
- * What a long-running gateway process (`serve`, the desktop app's main process) sets up before
- * its modules load: the old generation's growth cap, and one full collection when it goes quiet
- * after a burst (idle-collect.ts).
- */
-export function prepareGatewayHeap(): void {
-  limitHeapGrowth();
-  collectWhenIdle();
+): string[] {
+  const args = [...execArgv, ...nodeOptions.split(/\s+/)];
+  const set: string[] = [];
+  for (const [flag, value] of FLAGS) {
+    if (given(args, flag)) continue;
+    setFlags(`${flag}=${value}`);
+    set.push(flag);
+  }
+  return set;
 }
